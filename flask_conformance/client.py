@@ -1,0 +1,122 @@
+"""What a spec test holds: a way to send requests to the target, and to fail in a student's words."""
+
+from __future__ import annotations
+
+import uuid
+from typing import NoReturn
+from urllib.parse import quote, urlencode, urlsplit
+
+from .exchange import Exchange, Request, describe
+from .transport import Transport
+from .urls import name_in_path, resolve, same_origin
+
+FORM = "application/x-www-form-urlencoded"
+
+
+class ConformanceFailure(AssertionError):
+    """A check that failed; its text is the whole message a student sees."""
+
+
+class Client:
+    """Sends requests to the target on behalf of one requirement."""
+
+    def __init__(self, transport: Transport, requirement_id: str) -> None:
+        self.transport = transport
+        self.requirement_id = requirement_id
+
+    @property
+    def base_url(self) -> str:
+        return self.transport.base_url
+
+    @property
+    def success_prefix(self) -> str:
+        return urlsplit(self.base_url).path.rstrip("/") + "/success/"
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+        multipart: dict[str, str] | None = None,
+        body: bytes = b"",
+        headers: tuple[tuple[str, str], ...] = (),
+    ) -> Exchange:
+        """Send one request; ``query`` and ``form`` values are encoded the way a browser does."""
+        query_string = urlencode(query, quote_via=quote) if query else ""
+        if form is not None:
+            body = urlencode(form, quote_via=quote).encode()
+            headers += (("Content-Type", FORM),)
+        elif multipart is not None:
+            body, content_type = encode_multipart(multipart)
+            headers += (("Content-Type", content_type),)
+        return self.send_raw(method, path, query=query_string, body=body, headers=headers)
+
+    def send_raw(
+        self, method: str, path: str, *, query: str = "", body: bytes = b"", headers: tuple[tuple[str, str], ...] = ()
+    ) -> Exchange:
+        """Send one request exactly as given: ``path`` and ``query`` already percent-encoded."""
+        request = Request(method, path, query, headers, body)
+        return Exchange(self.base_url, request, self.transport.handle_request(request))
+
+    def login(self, method: str, name: str) -> Exchange:
+        """The lesson's flow: ``nm`` in the form for POST, in the query string for GET."""
+        if method == "POST":
+            return self.send("POST", "/login", form={"nm": name})
+        return self.send(method, "/login", query={"nm": name})
+
+    def location(self, exchange: Exchange) -> str | None:
+        """The redirect's Location resolved against the request URL, as a browser resolves it."""
+        location = exchange.response.header("Location")
+        return None if location is None else resolve(exchange.url, location)
+
+    def redirected_name(self, exchange: Exchange) -> str | None:
+        """The name in the ``/success/<name>`` URL a redirect points at, or None."""
+        target = self.location(exchange)
+        if target is None or not same_origin(target, self.base_url):
+            return None
+        return name_in_path(target, self.success_prefix)
+
+    def follow(self, exchange: Exchange) -> Exchange | None:
+        """GET the resolved Location, when it points into the target."""
+        target = self.location(exchange)
+        root = urlsplit(self.base_url).path.rstrip("/")
+        if target is None or not same_origin(target, self.base_url):
+            return None
+        parts = urlsplit(target)
+        if not parts.path.startswith(root + "/"):
+            return None
+        request = Request("GET", parts.path[len(root):], parts.query)
+        return Exchange(self.base_url, request, self.transport.handle_request(request))
+
+    def welcome(self, name: str) -> Exchange:
+        return self.send("GET", "/success/" + quote(name, safe=""))
+
+    def fail(self, expected: str, exchange: Exchange | None = None, got: str | None = None) -> NoReturn:
+        """End the check with a message in the student's terms.
+
+        ``expected`` is the lesson's expectation as a sentence; what came back is
+        described from the exchange unless ``got`` says it.
+        """
+        lines = [f"{self.requirement_id}: {expected.rstrip('.')}."]
+        if exchange is not None:
+            lines[0] += f" It got: {got or describe(exchange.response)}."
+            lines.append(f"    {exchange.curl()}")
+        elif got:
+            lines[0] += f" It got: {got}."
+        raise ConformanceFailure("\n".join(lines))
+
+
+def encode_multipart(fields: dict[str, str]) -> tuple[bytes, str]:
+    """A multipart/form-data body as a browser sends it, with a fixed-shape boundary."""
+    boundary = "----flask-conformance-" + uuid.uuid5(uuid.NAMESPACE_URL, repr(fields)).hex
+    parts = []
+    for key, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'.encode()
+            + value.encode("utf-8")
+            + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"

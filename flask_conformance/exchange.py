@@ -1,0 +1,125 @@
+"""The request and response types every transport speaks, and how they read to a student."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+
+Headers = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request, relative to the target's root.
+
+    ``path`` is already percent-encoded (ASCII only) and starts with ``/``;
+    ``query`` is the raw query string without ``?``.
+    """
+
+    method: str
+    path: str
+    query: str = ""
+    headers: Headers = ()
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        return find_header(self.headers, name)
+
+    @property
+    def target(self) -> str:
+        return self.path + ("?" + self.query if self.query else "")
+
+
+@dataclass(frozen=True)
+class Response:
+    """What came back. ``status`` is 0 when nothing came back, and ``error`` says why."""
+
+    status: int
+    headers: Headers = ()
+    body: bytes = b""
+    error: str = ""
+
+    def header(self, name: str) -> str | None:
+        return find_header(self.headers, name)
+
+    @property
+    def answered(self) -> bool:
+        return self.status != 0
+
+    @property
+    def text(self) -> str:
+        return self.body.decode(self.charset, errors="replace")
+
+    @property
+    def charset(self) -> str:
+        content_type = self.header("Content-Type") or ""
+        for part in content_type.split(";")[1:]:
+            key, _, value = part.strip().partition("=")
+            if key.lower() == "charset" and value:
+                return value.strip('"')
+        return "utf-8"
+
+
+def find_header(headers: Headers, name: str) -> str | None:
+    wanted = name.lower()
+    for key, value in headers:
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def parse_allow(value: str | None) -> frozenset[str]:
+    """``Allow`` is a comma list whose order Werkzeug takes from a set: compare it as one."""
+    if not value:
+        return frozenset()
+    return frozenset(item.strip().upper() for item in value.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A request sent to a target's ``base_url`` and the answer it got."""
+
+    base_url: str
+    request: Request
+    response: Response = field(compare=False)
+
+    @property
+    def url(self) -> str:
+        return self.base_url.rstrip("/") + self.request.target
+
+    def curl(self) -> str:
+        """The request as a ``curl`` line a student can paste into a terminal."""
+        words = ["curl", "-i"]
+        method = self.request.method
+        if method == "HEAD":
+            words.append("--head")
+        elif method != "GET" or self.request.body:
+            words += ["-X", method]
+        for key, value in self.request.headers:
+            if key.lower() != "content-length":
+                words += ["-H", f"{key}: {value}"]
+        if self.request.body:
+            words += ["--data-binary", self.request.body.decode("utf-8", errors="backslashreplace")]
+        words.append(self.url)
+        return " ".join(shlex.quote(word) for word in words)
+
+
+def describe(response: Response, *, body: bool = True) -> str:
+    """One phrase saying what came back, for a failure message."""
+    if not response.answered:
+        return f"no answer ({response.error})"
+    parts = [str(response.status)]
+    location = response.header("Location")
+    if location is not None:
+        parts.append(f"Location: {location}")
+    allow = response.header("Allow")
+    if response.status == 405 or allow is not None:
+        parts.append(f"Allow: {allow}" if allow is not None else "no Allow header")
+    if body and response.body:
+        snippet = response.text.strip().replace("\n", " ")
+        if len(snippet) > 120:
+            snippet = snippet[:117] + "..."
+        parts.append(f"body {snippet!r}")
+    elif body:
+        parts.append("an empty body")
+    return ", ".join(parts)

@@ -1,0 +1,19 @@
+"""The text a student sees for a failed check: the kit's message, never its traceback."""
+
+from __future__ import annotations
+
+import re
+
+_FALSIFYING = re.compile(r"^Falsifying example: \w+\((?P<arguments>.*)\)$", re.DOTALL)
+_CLIENT_ARGUMENT = re.compile(r"\s*client=<[^>]*>,?")
+
+
+def failure_text(error: BaseException) -> str:
+    """The failure's message, plus Hypothesis's smallest example when there is one."""
+    lines = [str(error)]
+    for note in getattr(error, "__notes__", []):
+        match = _FALSIFYING.match(note.strip())
+        if match:
+            arguments = _CLIENT_ARGUMENT.sub("", match["arguments"]).strip().strip(",").strip()
+            lines.append(f"    (smallest failing example found: {arguments})")
+    return "\n".join(lines)

@@ -1,0 +1,128 @@
+"""The pytest plugin: options, hooks and fixtures that plug a target into ``spec_tests``.
+
+Thin by design: the machinery lives in the modules it imports, and the target
+is opened only when a spec test first asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterator
+
+import pytest
+
+from .settings import Settings, add_options, read_settings
+
+SETTINGS = pytest.StashKey[Settings]()
+HYPOTHESIS_PROFILE = "flask-conformance"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "requirement(id): the requirement ID (see SPEC.md) a spec test checks")
+    settings = read_settings(config, dict(os.environ))
+    config.stash[SETTINGS] = settings
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
+
+    # Every submission gets the same examples (derandomize, no database), so two
+    # students who behave alike get the same grade and a regrade reproduces it.
+    hypothesis_settings.register_profile(
+        HYPOTHESIS_PROFILE,
+        max_examples=settings.examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=False,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+    if settings.results is not None:
+        from .results_collector import ResultsCollector
+
+        config.pluginmanager.register(ResultsCollector(settings), "flask-conformance-results")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from .targets import DEFAULT_TARGET
+
+    settings = config.stash[SETTINGS]
+    isolation = "in-process" if settings.in_process else "sandboxed child for files and folders"
+    return [
+        f"flask-conformance: target {settings.target or DEFAULT_TARGET + ' (default)'}, "
+        f"profile {settings.profile}, {isolation}",
+        f"flask-conformance: hypothesis profile {HYPOTHESIS_PROFILE!r}: derandomize=True, database=None, "
+        f"max_examples={settings.examples}",
+    ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from .requirements import REQUIREMENTS, in_profile
+
+    profile = config.stash[SETTINGS].profile
+    selected, deselected = [], []
+    for item in items:
+        marker = item.get_closest_marker("requirement")
+        if marker is None:
+            selected.append(item)
+            continue
+        requirement_id = marker.args[0]
+        if requirement_id not in REQUIREMENTS:
+            raise pytest.UsageError(f"{item.nodeid} names requirement {requirement_id!r}, which SPEC.md lacks")
+        (selected if in_profile(requirement_id, profile) else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if call.excinfo is not None:
+        from .client import ConformanceFailure
+        from .failure_text import failure_text
+
+        if call.excinfo.errisinstance(ConformanceFailure):
+            report.longrepr = failure_text(call.excinfo.value)
+    return report
+
+
+@pytest.fixture(scope="session")
+def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
+    """The target under test, opened once per session; a target that cannot load ends the run."""
+    from .loading import LoadError
+    from .sandbox_child import Limits
+    from .targets import DEFAULT_TARGET, open_target
+
+    settings = pytestconfig.stash[SETTINGS]
+    limits = Limits(startup_timeout=settings.startup_timeout, request_timeout=settings.request_timeout)
+    try:
+        target = open_target(settings.target or DEFAULT_TARGET, isolate=False if settings.in_process else None, limits=limits)
+    except LoadError as error:
+        pytest.exit(f"flask-conformance: cannot load {settings.target or DEFAULT_TARGET}: {error}", returncode=1)
+    yield target
+    target.close()
+
+
+@pytest.fixture
+def client(request: pytest.FixtureRequest, conformance_target: object) -> object:
+    """A client bound to the target and to the requirement the test names."""
+    from .client import Client
+
+    marker = request.node.get_closest_marker("requirement")
+    requirement_id = marker.args[0] if marker else "UNNAMED"
+    return Client(conformance_target.transport, requirement_id)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def form_page(conformance_target: object) -> object:
+    """The target's parsed login.html; skips, saying why, when the target has none."""
+    from .form_page import parse_form_page
+
+    page = conformance_target.form_page  # type: ignore[attr-defined]
+    if page is None:
+        pytest.skip(conformance_target.form_skip_reason)  # type: ignore[attr-defined]
+    return parse_form_page(page)

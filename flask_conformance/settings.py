@@ -1,0 +1,126 @@
+"""The plugin's settings, each read from the command line, the environment or the ini file.
+
+Precedence is command line > environment > ini > default, and an invalid value
+is reported with the source it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from .requirements import PROFILES
+
+ENV_PREFIX = "FLASK_CONFORMANCE_"
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    help: str
+    default: str | None
+    flag_only: bool = False
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def ini(self) -> str:
+        return "conformance_" + self.name
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+OPTIONS = (
+    Option("target", "what to grade: a .py file, a submission folder, module:attr, module:factory() "
+           "or an http(s):// URL (default: the robust reference)", None),
+    Option("profile", "which requirements to check: tutorial (what the lesson documents) or robust "
+           "(tutorial plus what the lesson leaves broken); default tutorial", "tutorial"),
+    Option("in_process", "import the target into the grader instead of a sandboxed child: only for "
+           "trusted code; faster for a student checking their own app", "false"),
+    Option("examples", "how many generated names each property sends (default 100)", "100"),
+    Option("request_timeout", "seconds a target may take to answer one request (default 5)", "5"),
+    Option("startup_timeout", "seconds a sandboxed target may take to import (default 10)", "10"),
+    Option("results", "write Gradescope's results.json here", None),
+    Option("rubric", "a TOML rubric overriding points and visibility per requirement", None),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    target: str | None
+    profile: str
+    in_process: bool
+    examples: int
+    request_timeout: float
+    startup_timeout: float
+    results: Path | None
+    rubric: Path | None
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("flask-conformance", "grading a Flask 'HTTP methods' app")
+    for option in OPTIONS:
+        if option.name == "in_process":
+            group.addoption(option.flag, action="store_const", const="true", default=None, help=option.help)
+        else:
+            group.addoption(option.flag, default=None, help=option.help + f" [env {option.env}]")
+        parser.addini(option.ini, option.help, default=None)
+
+
+def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
+    def raw(option: Option) -> tuple[str | None, str]:
+        value = config.getoption(option.name)
+        if value is not None:
+            return str(value), option.flag
+        if environ.get(option.env):
+            return environ[option.env], option.env
+        ini_value = config.getini(option.ini)
+        if ini_value:
+            return str(ini_value), f"{option.ini} in {config.inipath or 'the ini file'}"
+        return option.default, "the default"
+
+    def parsed(name: str, convert: Callable[[str], Any], what: str) -> Any:
+        option = next(option for option in OPTIONS if option.name == name)
+        value, source = raw(option)
+        if value is None:
+            return None
+        try:
+            return convert(value)
+        except ValueError:
+            raise pytest.UsageError(f"{source} is {value!r}, which is not {what}.") from None
+
+    def profile(value: str) -> str:
+        if value not in PROFILES:
+            raise ValueError
+        return value
+
+    def boolean(value: str) -> bool:
+        if value.lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ValueError
+        return value.lower() in ("1", "true", "yes", "on")
+
+    def positive(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+        def check(value: str) -> Any:
+            number = convert(value)
+            if number <= 0:
+                raise ValueError
+            return number
+        return check
+
+    return Settings(
+        target=parsed("target", str, "a target"),
+        profile=parsed("profile", profile, "a profile: choose " + " or ".join(PROFILES)),
+        in_process=parsed("in_process", boolean, "true or false"),
+        examples=parsed("examples", positive(int), "a positive whole number"),
+        request_timeout=parsed("request_timeout", positive(float), "a positive number of seconds"),
+        startup_timeout=parsed("startup_timeout", positive(float), "a positive number of seconds"),
+        results=parsed("results", Path, "a path"),
+        rubric=parsed("rubric", Path, "a path"),
+    )

@@ -1,0 +1,117 @@
+"""One transport interface: ``handle_request(request) -> response`` and ``close()``.
+
+In-process WSGI and real HTTP are two implementations; the sandbox is a third
+(``sandbox.py``). The spec never knows which one carries its requests.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from .exchange import Request, Response
+
+MAX_BODY = 1 << 20
+
+
+class Transport(Protocol):
+    base_url: str
+
+    def handle_request(self, request: Request) -> Response: ...
+
+    def close(self) -> None: ...
+
+
+class WsgiTransport:
+    """Calls a WSGI app in this process, through Werkzeug's environ builder.
+
+    Werkzeug decodes percent-escapes into PATH_INFO as latin-1, as PEP 3333
+    asks; httpx's WSGITransport does not, and breaks non-ASCII names.
+    """
+
+    base_url = "http://localhost:5000"
+
+    def __init__(self, app: object) -> None:
+        self.app = app
+
+    def handle_request(self, request: Request) -> Response:
+        from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+        builder = EnvironBuilder(
+            path=request.path,
+            base_url=self.base_url,
+            query_string=request.query,
+            method=request.method,
+            headers=list(request.headers),
+            data=request.body,
+        )
+        try:
+            environ = builder.get_environ()
+        finally:
+            builder.close()
+        try:
+            chunks, status, headers = run_wsgi_app(self.app, environ)  # type: ignore[arg-type]
+            body = bytearray()
+            try:
+                for chunk in chunks:
+                    body += chunk
+                    if len(body) > MAX_BODY:
+                        break
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+        except Exception as error:  # the app's own crash is a 500 on a real server
+            return Response(500, (), b"", error=f"the app raised {type(error).__name__}: {error}")
+        code = int(status.split(None, 1)[0])
+        if request.method == "HEAD":
+            body = bytearray()  # a real server sends no body to HEAD
+        return Response(code, tuple(headers.items()), bytes(body[:MAX_BODY]))
+
+    def close(self) -> None:
+        pass
+
+
+class HttpTransport:
+    """Sends requests over a real connection to a live server in any language."""
+
+    def __init__(self, base_url: str, timeout: float = 5.0) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {base_url}")
+        self.scheme = parts.scheme
+        self.host = parts.hostname
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.prefix = parts.path.rstrip("/")
+        self.base_url = f"{parts.scheme}://{parts.netloc}{self.prefix}"
+        self.timeout = timeout
+
+    def handle_request(self, request: Request) -> Response:
+        connection_class = (
+            http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
+        )
+        connection = connection_class(self.host, self.port, timeout=self.timeout)
+        headers = dict(request.headers)
+        if request.body or request.method in ("POST", "PUT", "PATCH"):
+            headers.setdefault("Content-Length", str(len(request.body)))
+        try:
+            connection.request(
+                request.method, self.prefix + request.target, body=request.body or None,
+                headers=headers,
+            )
+            answer = connection.getresponse()
+            body = answer.read(MAX_BODY)
+            return Response(answer.status, tuple(answer.getheaders()), body)
+        except (TimeoutError, socket.timeout):
+            return Response(0, error=f"no answer within {self.timeout:g} s")
+        except ConnectionRefusedError:
+            return Response(0, error=f"connection refused by {self.host}:{self.port}")
+        except (OSError, http.client.HTTPException) as error:
+            return Response(0, error=f"connection failed: {type(error).__name__}: {error}")
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,85 @@
+"""The robust profile: what the lesson leaves broken or unsaid (POLICY.md)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flask_conformance.pages import rendered_text, shows_welcome
+from flask_conformance.strategies import HTTP_METHODS, PATHS, UNROUTABLE_NAMES, any_names, query_strings, raw_bodies
+
+
+@pytest.mark.requirement("ROBUST-MISSING-NAME")
+@pytest.mark.parametrize(
+    ("method", "query", "form"),
+    [("GET", None, None), ("GET", {"nm": ""}, None), ("POST", None, {}), ("POST", None, {"nm": ""}),
+     ("POST", {"nm": "alice"}, None)],
+    ids=["get-no-nm", "get-empty-nm", "post-no-nm", "post-empty-nm", "post-nm-only-in-url"],
+)
+def test_missing_name_is_refused(client, method, query, form):
+    exchange = client.send(method, "/login", query=query, form=form)
+    if not 400 <= exchange.response.status < 500:
+        client.fail(
+            f"{method} /login without a name in the {'form' if method == 'POST' else 'query string'} "
+            "should be refused with a 4xx (400 Bad Request), not a crash or a redirect to a missing page",
+            exchange,
+        )
+
+
+@pytest.mark.requirement("ROBUST-NO-5XX")
+@given(method=st.sampled_from(HTTP_METHODS), path=st.sampled_from(PATHS), query=query_strings(), body=raw_bodies())
+def test_no_server_errors(client, method, path, query, body):
+    content, content_type = body
+    headers = (("Content-Type", content_type),) if content_type else ()
+    exchange = client.send_raw(method, path, query=query, body=content, headers=headers)
+    if not exchange.response.answered or exchange.response.status >= 500:
+        client.fail("no request should make the app fail with a 5xx: a bad request deserves a 4xx", exchange)
+
+
+def flow_ends_well(client, method, name):
+    login = client.login(method, name)
+    if 400 <= login.response.status < 500:
+        return
+    welcome = client.follow(login) if login.response.status in (302, 303) else None
+    if welcome is None or welcome.response.status != 200 or not shows_welcome(welcome.response.text, name):
+        client.fail(
+            f"{method} /login with nm={name!r} should either lead to a page saying 'welcome {name}' or be "
+            f"refused with a 4xx at /login; the redirect leads to {client.location(login)}, which answers "
+            f"{welcome.response.status if welcome else 'nothing'}",
+            login,
+        )
+
+
+@pytest.mark.requirement("ROBUST-UNROUTABLE")
+@pytest.mark.parametrize("method", ["POST", "GET"])
+@pytest.mark.parametrize("name", UNROUTABLE_NAMES)
+def test_unroutable_names(client, method, name):
+    flow_ends_well(client, method, name)
+
+
+@pytest.mark.requirement("ROBUST-UNROUTABLE")
+@given(method=st.sampled_from(["POST", "GET"]), name=any_names())
+def test_every_name_ends_well(client, method, name):
+    flow_ends_well(client, method, name)
+
+
+@pytest.mark.requirement("ROBUST-ESCAPE")
+@pytest.mark.parametrize("name", ["<b>bold", "<img src=x onerror=alert(1)>", "&lt;", "\"'><i>x"])
+def test_name_is_escaped(client, name):
+    exchange = client.welcome(name)
+    shown = rendered_text(exchange.response.text)
+    if exchange.response.status != 200 or not shows_welcome(shown, name) or (name.startswith("<") and name in exchange.response.text):
+        client.fail(
+            f"the welcome page should show {name!r} as text, escaped (markupsafe.escape or a template), "
+            f"so a browser displays 'welcome {name}'; a browser displays {shown[:80]!r}",
+            exchange,
+        )
+
+
+@pytest.mark.requirement("ROBUST-CHARSET")
+def test_form_page_declares_utf8(client, form_page):
+    if not form_page.declares_utf8():
+        client.fail(
+            f"{form_page.path.name} should declare UTF-8 (<meta charset=\"utf-8\"> in its head): from a page "
+            "without one, Chromium posts Zoë as Zo%EB and the welcome page shows Zo%EB",
+            got=f"meta charset {form_page.meta_charset!r}",
+        )
