@@ -57,8 +57,14 @@ class Client:
         self, method: str, path: str, *, query: str = "", body: bytes = b"", headers: tuple[tuple[str, str], ...] = ()
     ) -> Exchange:
         """Send one request exactly as given: ``path`` and ``query`` already percent-encoded."""
-        request = Request(method, path, query, headers, body)
-        return Exchange(self.base_url, request, self.transport.handle_request(request))
+        return self._exchange(Request(method, path, query, headers, body))
+
+    def _exchange(self, request: Request) -> Exchange:
+        """Carry one request; no check passes without an answer, so a missing one fails here."""
+        exchange = Exchange(self.base_url, request, self.transport.handle_request(request))
+        if not exchange.response.answered:
+            self.fail(f"{request.method} {request.path} should get an answer", exchange)
+        return exchange
 
     def login(self, method: str, name: str) -> Exchange:
         """The lesson's flow: ``nm`` in the form for POST, in the query string for GET."""
@@ -87,8 +93,7 @@ class Client:
         parts = urlsplit(target)
         if not parts.path.startswith(root + "/"):
             return None
-        request = Request("GET", parts.path[len(root):], parts.query)
-        return Exchange(self.base_url, request, self.transport.handle_request(request))
+        return self._exchange(Request("GET", parts.path[len(root) :], parts.query))
 
     def welcome(self, name: str) -> Exchange:
         return self.send("GET", "/success/" + quote(name, safe=""))

@@ -98,10 +98,23 @@ class Exchange:
         for key, value in self.request.headers:
             if key.lower() != "content-length":
                 words += ["-H", f"{key}: {value}"]
+        quoted = [shlex.quote(word) for word in words]
         if self.request.body:
-            words += ["--data-binary", self.request.body.decode("utf-8", errors="backslashreplace")]
-        words.append(self.url)
-        return " ".join(shlex.quote(word) for word in words)
+            quoted += ["--data-binary", shell_bytes(self.request.body)]
+        quoted.append(shlex.quote(self.url))
+        return " ".join(quoted)
+
+
+def shell_bytes(data: bytes) -> str:
+    """Bytes as one shell word: plainly quoted when printable UTF-8, else as bash's ``$'\\xHH'``."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and text.isprintable():
+        return shlex.quote(text)
+    escaped = "".join(chr(byte) if 32 <= byte < 127 and chr(byte) not in "\\'" else f"\\x{byte:02x}" for byte in data)
+    return f"$'{escaped}'"
 
 
 def describe(response: Response, *, body: bool = True) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_FALSIFYING = re.compile(r"^Falsifying example: \w+\((?P<arguments>.*)\)$", re.DOTALL)
+_FALSIFYING = re.compile(r"^(?:Falsifying|Failing)(?: explicit)? example: \w+\((?P<arguments>.*)\)$", re.DOTALL)
 _CLIENT_ARGUMENT = re.compile(r"\s*client=<[^>]*>,?")
 
 
@@ -14,6 +14,6 @@ def failure_text(error: BaseException) -> str:
     for note in getattr(error, "__notes__", []):
         match = _FALSIFYING.match(note.strip())
         if match:
-            arguments = _CLIENT_ARGUMENT.sub("", match["arguments"]).strip().strip(",").strip()
+            arguments = " ".join(_CLIENT_ARGUMENT.sub("", match["arguments"]).split()).strip(", ")
             lines.append(f"    (smallest failing example found: {arguments})")
     return "\n".join(lines)

@@ -41,9 +41,12 @@ class Form:
 
     @property
     def method(self) -> str:
-        """The method a browser uses: an absent or unknown method means GET in HTML."""
-        value = (self.attributes.get("method") or "get").strip().lower()
-        return value if value in ("get", "post", "dialog") else "get"
+        """The declared method, lower case; an absent one is GET in HTML.
+
+        A browser also sends GET for an unknown value such as ``put``, but that
+        is a mistake to report, not a GET form, so it is returned as written.
+        """
+        return (self.attributes.get("method") or "get").strip().lower()
 
     @property
     def action(self) -> str | None:
@@ -63,14 +66,15 @@ class Form:
 
     def text_inputs(self, name: str) -> list[Control]:
         return [
-            control for control in self.controls
-            if control.tag == "input" and control.name == name
-            and control.type in ("text", "search")
+            control
+            for control in self.controls
+            if control.tag == "input" and control.name == name and control.type in ("text", "search")
         ]
 
     def submit_controls(self) -> list[Control]:
         return [
-            control for control in self.controls
+            control
+            for control in self.controls
             if (control.tag == "input" and control.type in ("submit", "image"))
             or (control.tag == "button" and control.type == "submit")
         ]
@@ -113,9 +117,10 @@ class _FormParser(HTMLParser):
         elif tag == "meta" and self.meta_charset is None:
             if "charset" in attributes:
                 self.meta_charset = attributes["charset"]
-            elif attributes.get("http-equiv", "").lower() == "content-type":
-                if _CHARSET_IN_CONTENT.search(attributes.get("content", "")):
-                    self.meta_charset = "utf-8"
+            elif attributes.get("http-equiv", "").lower() == "content-type" and _CHARSET_IN_CONTENT.search(
+                attributes.get("content", "")
+            ):
+                self.meta_charset = "utf-8"
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

@@ -84,11 +84,12 @@ def import_file(path: Path) -> Any:
     """Import one file as a top-level module named after it, its folder first on ``sys.path``."""
     if not path.is_file():
         raise LoadError(f"{path} does not exist.")
-    folder = str(path.parent.resolve())
+    path = path.resolve()
+    folder = str(path.parent)
     sys.path.insert(0, folder)
     os.chdir(folder)
     name = path.stem
-    import_spec = importlib.util.spec_from_file_location(name, path.resolve())
+    import_spec = importlib.util.spec_from_file_location(name, path)
     if import_spec is None or import_spec.loader is None:
         raise LoadError(f"{path} is not a Python file.")
     module = importlib.util.module_from_spec(import_spec)
@@ -104,7 +105,7 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
     except SyntaxError as error:
         raise LoadError(
             f"{where} has a syntax error at line {error.lineno}: {error.msg}. "
-            f"Run `python {error.filename or where}` to see it, and fix it."
+            f"Run `python -m py_compile {Path(error.filename or where).name}` to see it, and fix it."
         ) from None
     except SystemExit as error:
         raise LoadError(
@@ -113,9 +114,12 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
         ) from None
     except KeyboardInterrupt:
         raise
+    except MemoryError:
+        raise LoadError(f"importing {where} ran out of memory: it allocates without bound at module level.") from None
     except BaseException as error:
+        detail = f": {error}" if str(error) else ""
         raise LoadError(
-            f"importing {where} raised {type(error).__name__}: {error} "
+            f"importing {where} raised {type(error).__name__}{detail} "
             f"(at {_student_line(error)}). Fix that line, then run `python {where}` to check."
         ) from None
 
@@ -162,7 +166,9 @@ def _from_attribute(module: Any, attribute: str, where: str) -> Callable[..., An
     try:
         expression = ast.parse(attribute.strip(), mode="eval").body
     except SyntaxError:
-        raise LoadError(f"cannot read {attribute!r}: write an attribute name or a call such as `create_app()`.") from None
+        raise LoadError(
+            f"cannot read {attribute!r}: write an attribute name or a call such as `create_app()`."
+        ) from None
     if isinstance(expression, ast.Name):
         name, call, arguments = expression.id, False, []
     elif isinstance(expression, ast.Call) and isinstance(expression.func, ast.Name) and not expression.keywords:
@@ -187,7 +193,7 @@ def _load_folder(folder: Path) -> tuple[Callable[..., Any], str]:
     candidates = folder_candidates(folder)
     if not candidates:
         raise LoadError(
-            f"no Python file in {folder} mentions Flask. Put the app in {folder}/app.py, "
+            f"no Python file in {folder} is called app.py or mentions Flask. Put the app in {folder}/app.py, "
             "or name the file: `--target folder/file.py`."
         )
     errors: list[str] = []
@@ -208,11 +214,13 @@ def _load_folder(folder: Path) -> tuple[Callable[..., Any], str]:
             f"{folder} has several Flask apps ({names}) and no app.py. "
             f"Say which one to grade: `--target {folder}/{found[0][1].split(':')[0]}`."
         )
-    raise LoadError(errors[0] if len(errors) == 1 else f"no Flask app could be loaded from {folder}: " + " | ".join(errors))
+    raise LoadError(
+        errors[0] if len(errors) == 1 else f"no Flask app could be loaded from {folder}: " + " | ".join(errors)
+    )
 
 
 def folder_candidates(folder: Path) -> list[Path]:
-    """Top-level ``.py`` files that mention Flask, conventional names first."""
+    """Top-level ``.py`` files with a conventional name or that mention Flask, conventional names first."""
     files = sorted(path for path in folder.glob("*.py") if path.is_file())
 
     def mentions_flask(path: Path) -> bool:
@@ -221,8 +229,11 @@ def folder_candidates(folder: Path) -> list[Path]:
         except OSError:
             return False
 
-    flask_files = [path for path in files if mentions_flask(path)]
-    return sorted(flask_files, key=lambda path: (
-        CONVENTIONAL_FILES.index(path.name) if path.name in CONVENTIONAL_FILES else len(CONVENTIONAL_FILES),
-        path.name,
-    ))
+    flask_files = [path for path in files if path.name in CONVENTIONAL_FILES or mentions_flask(path)]
+    return sorted(
+        flask_files,
+        key=lambda path: (
+            CONVENTIONAL_FILES.index(path.name) if path.name in CONVENTIONAL_FILES else len(CONVENTIONAL_FILES),
+            path.name,
+        ),
+    )

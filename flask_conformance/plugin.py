@@ -40,10 +40,6 @@ def pytest_configure(config: pytest.Config) -> None:
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
-    if settings.results is not None:
-        from .results_collector import ResultsCollector
-
-        config.pluginmanager.register(ResultsCollector(settings), "flask-conformance-results")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -63,7 +59,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from .requirements import REQUIREMENTS, in_profile
 
     profile = config.stash[SETTINGS].profile
-    selected, deselected = [], []
+    selected: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
     for item in items:
         marker = item.get_closest_marker("requirement")
         if marker is None:
@@ -79,7 +76,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     if call.excinfo is not None:
         from .client import ConformanceFailure
@@ -100,7 +99,9 @@ def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
     settings = pytestconfig.stash[SETTINGS]
     limits = Limits(startup_timeout=settings.startup_timeout, request_timeout=settings.request_timeout)
     try:
-        target = open_target(settings.target or DEFAULT_TARGET, isolate=False if settings.in_process else None, limits=limits)
+        target = open_target(
+            settings.target or DEFAULT_TARGET, isolate=False if settings.in_process else None, limits=limits
+        )
     except LoadError as error:
         pytest.exit(f"flask-conformance: cannot load {settings.target or DEFAULT_TARGET}: {error}", returncode=1)
     yield target

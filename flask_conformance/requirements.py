@@ -25,40 +25,124 @@ def _requirements(*rows: Requirement) -> dict[str, Requirement]:
 
 
 LESSON_METHODS = "\"@app.route('/login',methods = ['POST', 'GET'])\""
-LESSON_DEFAULT_GET = "\"By default, the Flask route responds to the GET requests.\""
-LESSON_HEAD = "HEAD: \"Same as GET, but without response body\""
+LESSON_DEFAULT_GET = '"By default, the Flask route responds to the GET requests."'
+LESSON_HEAD = 'HEAD: "Same as GET, but without response body"'
 LESSON_FORM = "\"user = request.form['nm']\""
 LESSON_ARGS = "\"User = request.args.get('nm')\""
 LESSON_REDIRECT = "\"return redirect(url_for('success',name = user))\""
-LESSON_WELCOME = "\"return 'welcome %s' % name\" / \"The browser displays a welcome message\""
-LESSON_PAGE = "\"Save the following script as login.html\""
+LESSON_WELCOME = '"return \'welcome %s\' % name" / "The browser displays a welcome message"'
+LESSON_PAGE = '"Save the following script as login.html"'
 
 REQUIREMENTS = _requirements(
     Requirement("LOGIN-GET", "tutorial", 4, "GET /login?nm=... is accepted and redirects", LESSON_METHODS),
     Requirement("LOGIN-POST", "tutorial", 4, "POST /login with form nm is accepted and redirects", LESSON_METHODS),
-    Requirement("LOGIN-405", "tutorial", 4, "PUT, DELETE, PATCH on /login: 405 with Allow listing GET and POST", LESSON_METHODS + "; RFC 9110 §15.5.6"),
-    Requirement("SUCCESS-405", "tutorial", 4, "POST, PUT, DELETE on /success/<name>: 405 with Allow listing GET", LESSON_DEFAULT_GET + "; RFC 9110 §15.5.6"),
-    Requirement("HEAD-LOGIN", "tutorial", 3, "HEAD /login?nm=... gives GET's status and Location, no body", LESSON_HEAD + "; RFC 9110 §9.3.2"),
-    Requirement("HEAD-SUCCESS", "tutorial", 3, "HEAD /success/<name> gives GET's status, no body", LESSON_HEAD + "; RFC 9110 §9.3.2"),
+    Requirement(
+        "LOGIN-405",
+        "tutorial",
+        4,
+        "PUT, DELETE, PATCH on /login: 405 with Allow listing GET and POST",
+        LESSON_METHODS + "; RFC 9110 §15.5.6",
+    ),
+    Requirement(
+        "SUCCESS-405",
+        "tutorial",
+        4,
+        "POST, PUT, DELETE on /success/<name>: 405 with Allow listing GET",
+        LESSON_DEFAULT_GET + "; RFC 9110 §15.5.6",
+    ),
+    Requirement(
+        "HEAD-LOGIN",
+        "tutorial",
+        3,
+        "HEAD /login?nm=... gives GET's status and Location, no body",
+        LESSON_HEAD + "; RFC 9110 §9.3.2",
+    ),
+    Requirement(
+        "HEAD-SUCCESS",
+        "tutorial",
+        3,
+        "HEAD /success/<name> gives GET's status, no body",
+        LESSON_HEAD + "; RFC 9110 §9.3.2",
+    ),
     Requirement("OPTIONS", "tutorial", 2, "OPTIONS on both routes answers with an Allow header", "RFC 9110 §9.3.7"),
     Requirement("POST-FORM", "tutorial", 5, "POST takes nm from the form body, urlencoded and multipart", LESSON_FORM),
     Requirement("POST-NOT-QUERY", "tutorial", 5, "POST never takes nm from the query string", LESSON_FORM),
     Requirement("GET-ARGS", "tutorial", 5, "GET takes nm from the query string", LESSON_ARGS),
     Requirement("GET-NOT-BODY", "tutorial", 4, "GET never takes nm from a request body", LESSON_ARGS),
     Requirement("REDIRECT-STATUS", "tutorial", 4, "/login answers directly with 302 or 303", LESSON_REDIRECT),
-    Requirement("REDIRECT-TARGET", "tutorial", 5, "Location resolves to /success/<name>, the name percent-encoded", LESSON_REDIRECT),
+    Requirement(
+        "REDIRECT-TARGET",
+        "tutorial",
+        5,
+        "Location resolves to /success/<name>, the name percent-encoded",
+        LESSON_REDIRECT,
+    ),
     Requirement("WELCOME", "tutorial", 5, "GET /success/<name> is 200 and shows welcome <name>", LESSON_WELCOME),
-    Requirement("NAMES-POST", "tutorial", 8, "Any name posted by the form comes back in the welcome", LESSON_FORM + " + " + LESSON_REDIRECT),
-    Requirement("NAMES-GET", "tutorial", 8, "Any name sent in the query comes back in the welcome", LESSON_ARGS + " + " + LESSON_REDIRECT),
-    Requirement("FORM-ACTION", "tutorial", 3, "login.html has a form whose action resolves to /login", "\"<form action = \"http://localhost:5000/login\" ...>\""),
-    Requirement("FORM-METHOD", "tutorial", 2, "The form's method is POST or GET", "\"method = \"post\"\" / \"Change the method parameter to 'GET' in login.html\""),
-    Requirement("FORM-INPUT", "tutorial", 3, "The form has a text input named nm", "\"<input type = \"text\" name = \"nm\" />\""),
-    Requirement("FORM-SUBMIT", "tutorial", 2, "The form has a submit control", "\"<input type = \"submit\" value = \"submit\" />\""),
-    Requirement("ROBUST-MISSING-NAME", "robust", 4, "A missing or empty nm (GET or POST) is a 4xx, never a 5xx", "POLICY.md, robust; the lesson's code gives 500 or a redirect to a 404"),
-    Requirement("ROBUST-NO-5XX", "robust", 4, "No request the kit sends gets a 5xx", "POLICY.md, robust; RFC 9110 §15.6"),
-    Requirement("ROBUST-UNROUTABLE", "robust", 4, "Every name ends at its welcome page or is refused with a 4xx at /login", "POLICY.md, robust: names with /, ., .. are the traps"),
-    Requirement("ROBUST-ESCAPE", "robust", 4, "The welcome page shows markup in a name as text", "POLICY.md, robust; OWASP XSS prevention, rule 1"),
-    Requirement("ROBUST-CHARSET", "robust", 2, "login.html declares UTF-8", "POLICY.md, robust: Chromium posts Zoë as Zo%EB from an undeclared page"),
+    Requirement(
+        "NAMES-POST",
+        "tutorial",
+        8,
+        "Any name posted by the form comes back in the welcome",
+        LESSON_FORM + " + " + LESSON_REDIRECT,
+    ),
+    Requirement(
+        "NAMES-GET",
+        "tutorial",
+        8,
+        "Any name sent in the query comes back in the welcome",
+        LESSON_ARGS + " + " + LESSON_REDIRECT,
+    ),
+    Requirement(
+        "FORM-ACTION",
+        "tutorial",
+        3,
+        "login.html has a form whose action resolves to /login",
+        '"<form action = "http://localhost:5000/login" ...>"',
+    ),
+    Requirement(
+        "FORM-METHOD",
+        "tutorial",
+        2,
+        "The form's method is POST or GET",
+        '"method = "post"" / "Change the method parameter to \'GET\' in login.html"',
+    ),
+    Requirement(
+        "FORM-INPUT", "tutorial", 3, "The form has a text input named nm", '"<input type = "text" name = "nm" />"'
+    ),
+    Requirement(
+        "FORM-SUBMIT", "tutorial", 2, "The form has a submit control", '"<input type = "submit" value = "submit" />"'
+    ),
+    Requirement(
+        "ROBUST-MISSING-NAME",
+        "robust",
+        4,
+        "A missing or empty nm (GET or POST) is a 4xx, never a 5xx",
+        "POLICY.md, robust; the lesson's code gives 500 or a redirect to a 404",
+    ),
+    Requirement(
+        "ROBUST-NO-5XX", "robust", 4, "No request the kit sends gets a 5xx", "POLICY.md, robust; RFC 9110 §15.6"
+    ),
+    Requirement(
+        "ROBUST-UNROUTABLE",
+        "robust",
+        4,
+        "Every name ends at its welcome page or is refused with a 4xx at /login",
+        "POLICY.md, robust: names with /, ., .. are the traps",
+    ),
+    Requirement(
+        "ROBUST-ESCAPE",
+        "robust",
+        4,
+        "The welcome page shows markup in a name as text",
+        "POLICY.md, robust; OWASP XSS prevention, rule 1",
+    ),
+    Requirement(
+        "ROBUST-CHARSET",
+        "robust",
+        2,
+        "login.html declares UTF-8",
+        "POLICY.md, robust: Chromium posts Zoë as Zo%EB from an undeclared page",
+    ),
 )
 
 

@@ -8,6 +8,7 @@ here, only from the answers that come back over the socket.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -63,7 +64,7 @@ class SandboxTransport:
         parent_sock.settimeout(self.limits.startup_timeout)
         try:
             message = receive_frame(parent_sock)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             self.stop()
             raise LoadError(
                 f"the submission did not finish importing within {self.limits.startup_timeout:g} s. "
@@ -99,13 +100,15 @@ class SandboxTransport:
         try:
             send_frame(self._sock, encode_request(request))
             return decode_response(receive_frame(self._sock))
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             self.stop()
             self.timeouts += 1
-            error = f"no answer within {self.limits.request_timeout:g} s; the app was stopped"
+            reason = f"no answer within {self.limits.request_timeout:g} s; the app was stopped"
             if self.timeouts >= self.limits.timeouts_before_giving_up:
-                self.gave_up = f"the app stopped answering ({self.timeouts} requests timed out), so the kit gave up on it"
-            return Response(0, error=error)
+                self.gave_up = (
+                    f"the app stopped answering ({self.timeouts} requests timed out), so the kit gave up on it"
+                )
+            return Response(0, error=reason)
         except (EOFError, ProtocolError, OSError) as failure:
             status = self.stop()
             self.crashes += 1
@@ -124,16 +127,12 @@ class SandboxTransport:
             return None
         for pid in (self._inner,):
             if pid:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
         status = _wait(self._outer, 2.0)
         if status is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._outer, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             status = _wait(self._outer, 2.0)
         self._outer = self._inner = 0
         return status
@@ -174,7 +173,11 @@ def _exit_reason(status: int | None) -> str:
     if status is None:
         return "it was stopped"
     if status >= 128:
-        return f"killed by signal {signal.Signals(status - 128).name}" if status - 128 in signal.valid_signals() else f"status {status}"
+        return (
+            f"killed by signal {signal.Signals(status - 128).name}"
+            if status - 128 in signal.valid_signals()
+            else f"status {status}"
+        )
     return f"exit status {status}"
 
 

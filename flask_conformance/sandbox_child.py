@@ -6,12 +6,14 @@ Runs after ``os.fork()`` in the grader and never returns: every path ends in
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import pwd
 import resource
 import signal
 import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +63,7 @@ def isolate_namespaces() -> bool:
     ``read_only_except`` has run, nothing to write but its own copy.
     """
     try:
-        return _libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID) == 0
+        return bool(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID) == 0)
     except (OSError, AttributeError):
         return False
 
@@ -104,8 +106,6 @@ def drop_capabilities() -> None:
 
 def interpreter_readable_by_others() -> bool:
     """Whether another user could still import the standard library and the kit (not under /root)."""
-    import sys
-
     for place in {sys.base_prefix, sys.prefix, str(Path(__file__).resolve().parent)}:
         path = Path(place).resolve()
         for folder in (path, *path.parents):
@@ -115,10 +115,8 @@ def interpreter_readable_by_others() -> bool:
 
 
 def die_with_parent() -> None:
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
 
 
 def redirect_output(log_path: Path, keep: set[int]) -> None:
@@ -131,10 +129,12 @@ def redirect_output(log_path: Path, keep: set[int]) -> None:
     for name in os.listdir("/proc/self/fd"):
         descriptor = int(name)
         if descriptor > 2 and descriptor not in keep:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(descriptor)
-            except OSError:
-                pass
+    # The grader's sys.stdout may be pytest's capture, on a descriptor just closed.
+    sys.stdin = open(0, closefd=False, encoding="utf-8")  # noqa: SIM115
+    sys.stdout = open(1, "w", closefd=False, encoding="utf-8", errors="backslashreplace", buffering=1)  # noqa: SIM115
+    sys.stderr = open(2, "w", closefd=False, encoding="utf-8", errors="backslashreplace", buffering=1)  # noqa: SIM115
 
 
 def _virtual_size() -> int:
@@ -157,14 +157,16 @@ def confine(workdir: Path, limits: Limits) -> None:
         resource.setrlimit(limit, (value, value))
     os.chdir(workdir)
     os.environ.clear()
-    os.environ.update({
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": str(workdir),
-        "LANG": "C.UTF-8",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "FLASK_RUN_FROM_CLI": "true",
-        "TMPDIR": str(workdir),
-    })
+    os.environ.update(
+        {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(workdir),
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "FLASK_RUN_FROM_CLI": "true",
+            "TMPDIR": str(workdir),
+        }
+    )
     if os.getuid() == 0:
         read_only_except(workdir)
         if interpreter_readable_by_others():

@@ -62,7 +62,9 @@ def encode_request(request: Request) -> dict[str, Any]:
 
 def decode_request(message: dict[str, Any]) -> Request:
     return Request(
-        message["method"], message["path"], message["query"],
+        message["method"],
+        message["path"],
+        message["query"],
         tuple((str(key), str(value)) for key, value in message["headers"]),
         base64.b64decode(message["body"]),
     )

@@ -6,9 +6,10 @@ is reported with the source it came from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -38,12 +39,24 @@ class Option:
 
 
 OPTIONS = (
-    Option("target", "what to grade: a .py file, a submission folder, module:attr, module:factory() "
-           "or an http(s):// URL (default: the robust reference)", None),
-    Option("profile", "which requirements to check: tutorial (what the lesson documents) or robust "
-           "(tutorial plus what the lesson leaves broken); default tutorial", "tutorial"),
-    Option("in_process", "import the target into the grader instead of a sandboxed child: only for "
-           "trusted code; faster for a student checking their own app", "false"),
+    Option(
+        "target",
+        "what to grade: a .py file, a submission folder, module:attr, module:factory() "
+        "or an http(s):// URL (default: the robust reference)",
+        None,
+    ),
+    Option(
+        "profile",
+        "which requirements to check: tutorial (what the lesson documents) or robust "
+        "(tutorial plus what the lesson leaves broken); default tutorial",
+        "tutorial",
+    ),
+    Option(
+        "in_process",
+        "import the target into the grader instead of a sandboxed child: only for "
+        "trusted code; faster for a student checking their own app",
+        "false",
+    ),
     Option("examples", "how many generated names each property sends (default 100)", "100"),
     Option("request_timeout", "seconds a target may take to answer one request (default 5)", "5"),
     Option("startup_timeout", "seconds a sandboxed target may take to import (default 10)", "10"),
@@ -112,6 +125,7 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
             if number <= 0:
                 raise ValueError
             return number
+
         return check
 
     return Settings(

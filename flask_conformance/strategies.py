@@ -57,7 +57,11 @@ PATHS = ("/login", "/login/", "/success/x", "/success/", "/success/%FF", "/succe
 def raw_bodies(draw: st.DrawFn) -> tuple[bytes, str | None]:
     """A body and its Content-Type: urlencoded, multipart, JSON, empty, or bytes that are not UTF-8."""
     value = draw(st.one_of(names(), st.just(""), st.text(max_size=40)))
-    kind = draw(st.sampled_from(["urlencoded", "duplicate", "multipart", "broken-multipart", "json", "latin-1", "binary", "none"]))
+    kind = draw(
+        st.sampled_from(
+            ["urlencoded", "duplicate", "multipart", "broken-multipart", "json", "latin-1", "binary", "none"]
+        )
+    )
     if kind == "urlencoded":
         from urllib.parse import quote
 
@@ -65,8 +69,10 @@ def raw_bodies(draw: st.DrawFn) -> tuple[bytes, str | None]:
     if kind == "duplicate":
         return b"nm=a&nm=b&nm=", "application/x-www-form-urlencoded"
     if kind == "multipart":
-        return (b'--B\r\nContent-Disposition: form-data; name="nm"\r\n\r\n' + value.encode() + b"\r\n--B--\r\n",
-                "multipart/form-data; boundary=B")
+        return (
+            b'--B\r\nContent-Disposition: form-data; name="nm"\r\n\r\n' + value.encode() + b"\r\n--B--\r\n",
+            "multipart/form-data; boundary=B",
+        )
     if kind == "broken-multipart":
         return b"--B\r\nContent-Disposition: form-data\r\n", "multipart/form-data; boundary=B"
     if kind == "json":
@@ -85,6 +91,8 @@ def query_strings() -> st.SearchStrategy[str]:
     from urllib.parse import quote
 
     return st.one_of(
-        st.sampled_from(["", "nm", "nm=", "nm=a&nm=b", "nm=%FF", "nm=%", "nm=%zz", "nm=%C3", "x=1", "nm=" + "x" * 12000]),
+        st.sampled_from(
+            ["", "nm", "nm=", "nm=a&nm=b", "nm=%FF", "nm=%", "nm=%zz", "nm=%C3", "x=1", "nm=" + "x" * 12000]
+        ),
         names().map(lambda name: "nm=" + quote(name, safe="")),
     )

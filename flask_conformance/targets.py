@@ -62,13 +62,21 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
     """
     kind, spec = parse_target(text)
     limits = limits or Limits()
+    transport: Transport
     if spec is None:
         try:
             transport = HttpTransport(text, timeout=limits.request_timeout)
         except ValueError as error:
             raise LoadError(str(error)) from None
-        return Target(text, kind, f"live server at {transport.base_url}", transport, None,
-                      "a live URL has no login.html to read", isolated=False)
+        return Target(
+            text,
+            kind,
+            f"live server at {transport.base_url}",
+            transport,
+            None,
+            "a live URL has no login.html to read",
+            isolated=False,
+        )
     isolated = isolate if isolate is not None else kind != "module"
     if isolated:
         sandbox = SandboxTransport(spec, limits)
@@ -77,7 +85,7 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
         except LoadError:
             sandbox.close()
             raise
-        transport: Transport = sandbox
+        transport = sandbox
     else:
         app, description = load_app(spec)
         transport = WsgiTransport(app)

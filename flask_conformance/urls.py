@@ -63,4 +63,4 @@ def name_in_path(url: str, prefix: str) -> str | None:
     path = urlsplit(url).path
     if not path.startswith(prefix):
         return None
-    return unquote(path[len(prefix):], encoding="utf-8", errors="replace")
+    return unquote(path[len(prefix) :], encoding="utf-8", errors="replace")

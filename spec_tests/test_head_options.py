@@ -14,7 +14,7 @@ def test_head_login_mirrors_get(client):
     if head.response.header("Location") != get.response.header("Location"):
         client.fail(f"HEAD should get the same Location as GET ({get.response.header('Location')})", head)
     if head.response.body:
-        client.fail("HEAD is \"same as GET, but without response body\": the body should be empty", head)
+        client.fail('HEAD is "same as GET, but without response body": the body should be empty', head)
 
 
 @pytest.mark.requirement("HEAD-SUCCESS")
@@ -24,7 +24,7 @@ def test_head_success_mirrors_get(client):
     if head.response.status != get.response.status:
         client.fail(f"HEAD should get the same status as GET ({get.response.status})", head)
     if head.response.body:
-        client.fail("HEAD is \"same as GET, but without response body\": the body should be empty", head)
+        client.fail('HEAD is "same as GET, but without response body": the body should be empty', head)
 
 
 @pytest.mark.requirement("OPTIONS")

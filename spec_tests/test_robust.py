@@ -1,7 +1,7 @@
 """The robust profile: what the lesson leaves broken or unsaid (POLICY.md)."""
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from flask_conformance.pages import rendered_text, shows_welcome
@@ -11,8 +11,13 @@ from flask_conformance.strategies import HTTP_METHODS, PATHS, UNROUTABLE_NAMES, 
 @pytest.mark.requirement("ROBUST-MISSING-NAME")
 @pytest.mark.parametrize(
     ("method", "query", "form"),
-    [("GET", None, None), ("GET", {"nm": ""}, None), ("POST", None, {}), ("POST", None, {"nm": ""}),
-     ("POST", {"nm": "alice"}, None)],
+    [
+        ("GET", None, None),
+        ("GET", {"nm": ""}, None),
+        ("POST", None, {}),
+        ("POST", None, {"nm": ""}),
+        ("POST", {"nm": "alice"}, None),
+    ],
     ids=["get-no-nm", "get-empty-nm", "post-no-nm", "post-empty-nm", "post-nm-only-in-url"],
 )
 def test_missing_name_is_refused(client, method, query, form):
@@ -25,8 +30,30 @@ def test_missing_name_is_refused(client, method, query, form):
         )
 
 
+FORM = "application/x-www-form-urlencoded"
+KNOWN_HARD_REQUESTS = [
+    ("POST", "/login", "", (b"nm=Zo\xeb", FORM)),
+    ("POST", "/login", "nm=%FF", (b"nm=%FF%C3", FORM)),
+    ("POST", "/login", "", (b"--B\r\nContent-Disposition: form-data\r\n", "multipart/form-data; boundary=B")),
+    ("POST", "/login", "", (b'{"nm": ["a"]}', "application/json")),
+    ("POST", "/login", "", (b"\xff\xfe\x00", "text/plain")),
+    ("GET", "/login", "nm=%C3", (b"", None)),
+    ("GET", "/login", "nm", (b"", None)),
+    ("BREW", "/login", "", (b"", None)),
+    ("GET", "/success/%FF", "", (b"", None)),
+]
+
+
+def with_known_hard_requests(test):
+    """Requests that broke real submissions, tried before the generated ones."""
+    for method, path, query, body in reversed(KNOWN_HARD_REQUESTS):
+        test = example(method=method, path=path, query=query, body=body)(test)
+    return test
+
+
 @pytest.mark.requirement("ROBUST-NO-5XX")
 @given(method=st.sampled_from(HTTP_METHODS), path=st.sampled_from(PATHS), query=query_strings(), body=raw_bodies())
+@with_known_hard_requests
 def test_no_server_errors(client, method, path, query, body):
     content, content_type = body
     headers = (("Content-Type", content_type),) if content_type else ()
@@ -67,7 +94,11 @@ def test_every_name_ends_well(client, method, name):
 def test_name_is_escaped(client, name):
     exchange = client.welcome(name)
     shown = rendered_text(exchange.response.text)
-    if exchange.response.status != 200 or not shows_welcome(shown, name) or (name.startswith("<") and name in exchange.response.text):
+    if (
+        exchange.response.status != 200
+        or not shows_welcome(shown, name)
+        or (name.startswith("<") and name in exchange.response.text)
+    ):
         client.fail(
             f"the welcome page should show {name!r} as text, escaped (markupsafe.escape or a template), "
             f"so a browser displays 'welcome {name}'; a browser displays {shown[:80]!r}",
@@ -79,7 +110,7 @@ def test_name_is_escaped(client, name):
 def test_form_page_declares_utf8(client, form_page):
     if not form_page.declares_utf8():
         client.fail(
-            f"{form_page.path.name} should declare UTF-8 (<meta charset=\"utf-8\"> in its head): from a page "
+            f'{form_page.path.name} should declare UTF-8 (<meta charset="utf-8"> in its head): from a page '
             "without one, Chromium posts Zoë as Zo%EB and the welcome page shows Zo%EB",
             got=f"meta charset {form_page.meta_charset!r}",
         )

@@ -12,19 +12,15 @@ from flask import Flask, abort, redirect, render_template, request, url_for
 from markupsafe import escape
 from werkzeug.wrappers import Response
 
-app = Flask(__name__)
-
 # A name the browser cannot carry back in one path segment: "/" splits it, and
 # "." or ".." are removed by URL normalisation before the request is sent.
 UNROUTABLE = (".", "..")
 
 
-@app.get("/")
 def form() -> str:
     return render_template("login.html")
 
 
-@app.route("/login", methods=["GET", "POST"])
 def login() -> Response:
     source = request.form if request.method == "POST" else request.args
     name = source.get("nm", "")
@@ -35,6 +31,16 @@ def login() -> Response:
     return redirect(url_for("success", name=name))
 
 
-@app.get("/success/<name>")
 def success(name: str) -> Response:
     return Response(f"welcome {escape(name)}", content_type="text/html; charset=utf-8")
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.add_url_rule("/", view_func=form, methods=["GET"])
+    app.add_url_rule("/login", view_func=login, methods=["GET", "POST"])
+    app.add_url_rule("/success/<name>", view_func=success, methods=["GET"])
+    return app
+
+
+app = create_app()

@@ -1,0 +1,76 @@
+"""Helpers for the kit's own tests: run the spec in an inner pytest against one implementation."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "spec_tests"
+IMPLEMENTATIONS = ROOT / "tests" / "implementations"
+
+
+@dataclass(frozen=True)
+class SpecRun:
+    ret: int
+    failed: frozenset[str]
+    passed: frozenset[str]
+    skipped: frozenset[str]
+    output: str
+
+    def failed_functions(self) -> set[str]:
+        return {function_name(node) for node in self.failed}
+
+
+def function_name(node: str) -> str:
+    """``spec_tests/test_x.py::test_y[param]`` -> ``test_y``."""
+    return node.split("::")[-1].split("[")[0]
+
+
+_RUNS: dict[tuple[str, ...], SpecRun] = {}
+
+
+def run_spec(pytester: pytest.Pytester, *arguments: str) -> SpecRun:
+    """Run ``spec_tests`` in an inner pytest; runs with the same arguments are shared by the session."""
+    if arguments not in _RUNS:
+        result = pytester.runpytest_inprocess(str(SPEC), "-p", "no:cacheprovider", "-p", "no:randomly", *arguments)
+        reports = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
+
+        def outcome(name: str) -> frozenset[str]:
+            return frozenset(report.nodeid.split("spec_tests/")[-1] for report in reports if getattr(report, name))
+
+        _RUNS[arguments] = SpecRun(
+            int(result.ret),
+            outcome("failed"),
+            outcome("passed"),
+            outcome("skipped"),
+            "\n".join(result.outlines + result.errlines),
+        )
+    return _RUNS[arguments]
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def serve_wsgi() -> Iterator[object]:
+    """Serve a WSGI app on 127.0.0.1, on a port the OS picks; stopped when the test ends."""
+    servers: list[WSGIServer] = []
+
+    def serve(app: object) -> str:
+        server = make_server("127.0.0.1", 0, app, handler_class=_QuietHandler)  # type: ignore[arg-type]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,6 @@
+from flask import Flask
+
+app = Flask(__name__)
+hoard = []
+while True:
+    hoard.append(bytearray(50 << 20))

@@ -1,0 +1,6 @@
+import sys
+
+from flask import Flask
+
+app = Flask(__name__)
+sys.exit(3)

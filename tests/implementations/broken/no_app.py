@@ -1,0 +1,3 @@
+# Defines routes but never creates a Flask object.
+def login():
+    return 'welcome'

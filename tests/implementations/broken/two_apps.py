@@ -1,0 +1,4 @@
+from flask import Flask
+
+first = Flask('first')
+second = Flask('second')

@@ -1,0 +1,15 @@
+# Correct, with an absolute Location (url_for(..., _external=True)).
+from flask import Flask, redirect, request, url_for
+
+app = Flask(__name__)
+
+
+@app.route('/success/<name>')
+def success(name):
+    return '<h1>Welcome %s</h1>' % name
+
+
+@app.route('/login', methods=['POST', 'GET'])
+def login():
+    user = request.form['nm'] if request.method == 'POST' else request.args.get('nm')
+    return redirect(url_for('success', name=user, _external=True))

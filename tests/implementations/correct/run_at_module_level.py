@@ -1,0 +1,18 @@
+# Correct, but calls app.run() at module level: importing it must not start a server.
+from flask import Flask, redirect, request, url_for
+
+app = Flask(__name__)
+
+
+@app.route('/success/<name>')
+def success(name):
+    return 'welcome %s' % name
+
+
+@app.route('/login', methods=['POST', 'GET'])
+def login():
+    user = request.form['nm'] if request.method == 'POST' else request.args.get('nm')
+    return redirect(url_for('success', name=user))
+
+
+app.run(debug=True)

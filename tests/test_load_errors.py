@@ -1,0 +1,46 @@
+"""A target that cannot be loaded ends the run with status 1 and one message that says how to fix it."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import IMPLEMENTATIONS, run_spec
+
+BROKEN = IMPLEMENTATIONS / "broken"
+
+EXPECTED = {
+    "syntax_error.py": "has a syntax error at line 4",
+    "no_app.py": "no Flask app found in no_app.py",
+    "two_apps.py": "defines 2 Flask apps (first, second) and none is called `app`",
+    "import_raises.py": "raised KeyError: 'SECRET_KEY' (at import_raises.py, line 5)",
+    "import_exits.py": "exits while it is being imported (sys.exit(3))",
+    "import_os_exit.py": "exited while it was being imported (exit status 0)",
+    "import_hangs.py": "did not finish importing within 2 s",
+    "import_eats_memory.py": "ran out of memory",
+}
+SAFE_IN_PROCESS = ("syntax_error.py", "no_app.py", "two_apps.py", "import_raises.py", "import_exits.py")
+
+
+def assert_one_clear_message(run, expected):
+    assert run.ret == 1
+    assert expected in run.output
+    assert "Traceback" not in run.output
+    assert "flask_conformance/" not in run.output
+    assert not run.passed and not run.failed
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_unloadable_submission_in_sandbox(pytester, name):
+    run = run_spec(pytester, "--target", str(BROKEN / name), "--startup-timeout", "2")
+    assert_one_clear_message(run, EXPECTED[name])
+
+
+@pytest.mark.parametrize("name", SAFE_IN_PROCESS)
+def test_unloadable_submission_in_process(pytester, name):
+    run = run_spec(pytester, "--target", str(BROKEN / name), "--in-process")
+    assert_one_clear_message(run, EXPECTED[name])
+
+
+def test_unknown_target(pytester):
+    run = run_spec(pytester, "--target", "no/such/thing.py")
+    assert_one_clear_message(run, "cannot find the target 'no/such/thing.py'")

@@ -1,0 +1,125 @@
+"""Every wrong implementation fails the requirement its mistake breaks, and every spec test
+has been seen failing on at least one of them: the table below is that evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import IMPLEMENTATIONS, SPEC, function_name, run_spec
+
+WRONG = IMPLEMENTATIONS / "wrong"
+ROBUST_WRONG = IMPLEMENTATIONS / "robust_wrong"
+
+# implementation -> the spec tests (functions) it must fail under the tutorial profile
+TUTORIAL_MISTAKES = {
+    "args_on_post.py": {
+        "test_post_reads_form",
+        "test_post_prefers_form_to_query",
+        "test_post_ignores_query",
+        "test_names_by_post",
+    },
+    "form_on_get.py": {
+        "test_get_reads_query",
+        "test_get_prefers_query_to_body",
+        "test_get_ignores_body",
+        "test_names_by_get",
+    },
+    "fstring_location.py": {"test_names_by_post", "test_names_by_get", "test_redirect_target"},
+    "get_only.py": {"test_login_accepts_post", "test_login_refuses_other_methods", "test_options_lists_methods"},
+    "post_only.py": {"test_login_accepts_get", "test_get_reads_query", "test_names_by_get"},
+    "head_differs.py": {"test_head_login_mirrors_get", "test_head_success_mirrors_get"},
+    "head_with_body.py": {"test_head_login_mirrors_get", "test_head_success_mirrors_get"},
+    "login_accepts_everything.py": {"test_login_refuses_other_methods"},
+    "success_accepts_everything.py": {"test_success_is_get_only"},
+    "manual_body_parse.py": {"test_post_reads_form"},
+    "no_redirect.py": {"test_redirect_status", "test_login_accepts_get", "test_login_accepts_post"},
+    "options_without_allow.py": {"test_options_lists_methods"},
+    "quote_plus.py": {"test_names_by_post", "test_names_by_get", "test_redirect_target"},
+    "status_301.py": {"test_redirect_status"},
+    "status_307.py": {"test_redirect_status"},
+    "strips_name.py": {"test_names_by_post", "test_names_by_get"},
+    "trailing_slash.py": {"test_redirect_status", "test_login_accepts_get", "test_login_accepts_post"},
+    "values_instead_of_form.py": {"test_post_prefers_form_to_query", "test_post_ignores_query"},
+    "welcome_lowercases.py": {"test_welcome_page", "test_names_by_post"},
+    "welcome_route_renamed.py": {"test_redirect_target", "test_welcome_page"},
+    "welcome_typo.py": {"test_welcome_page", "test_names_by_post", "test_names_by_get"},
+    "form_wrong_action": {"test_form_action"},
+    "form_wrong_field": {"test_form_text_input"},
+    "form_wrong_method": {"test_form_method"},
+    "form_no_submit": {"test_form_submit"},
+}
+
+# implementation -> the robust spec tests it must fail under the robust profile
+ROBUST_MISTAKES = {
+    "unescaped.py": {"test_name_is_escaped"},
+    "slash_allowed.py": {"test_unroutable_names", "test_every_name_ends_well"},
+    "missing_name_500.py": {"test_missing_name_is_refused", "test_no_server_errors"},
+    "crashes_on_bad_bytes.py": {"test_no_server_errors"},
+    "no_charset": {"test_form_page_declares_utf8"},
+}
+
+
+def tutorial_run(pytester, name):
+    return run_spec(pytester, "--target", str(WRONG / name), "--in-process")
+
+
+def robust_run(pytester, name):
+    return run_spec(pytester, "--target", str(ROBUST_WRONG / name), "--in-process", "--profile", "robust")
+
+
+def test_there_are_enough_wrong_implementations():
+    assert len(TUTORIAL_MISTAKES) >= 15
+    assert {path.name for path in WRONG.iterdir() if not path.name.startswith("_")} == set(TUTORIAL_MISTAKES)
+    assert {path.name for path in ROBUST_WRONG.iterdir() if not path.name.startswith("_")} == set(ROBUST_MISTAKES)
+
+
+@pytest.mark.parametrize("name", sorted(TUTORIAL_MISTAKES))
+def test_wrong_implementation_fails_tutorial(pytester, name):
+    run = tutorial_run(pytester, name)
+    assert run.ret == 1, run.output
+    missing = TUTORIAL_MISTAKES[name] - run.failed_functions()
+    assert not missing, f"{name} should fail {missing}\n{run.output}"
+
+
+@pytest.mark.parametrize("name", sorted(ROBUST_MISTAKES))
+def test_wrong_implementation_fails_robust(pytester, name):
+    run = robust_run(pytester, name)
+    assert run.ret == 1, run.output
+    missing = ROBUST_MISTAKES[name] - run.failed_functions()
+    assert not missing, f"{name} should fail {missing}\n{run.output}"
+    assert all(function_name(node) in ROBUST_SPEC_FUNCTIONS for node in run.failed), "only robust checks should fail"
+
+
+ROBUST_SPEC_FUNCTIONS = {
+    "test_missing_name_is_refused",
+    "test_no_server_errors",
+    "test_unroutable_names",
+    "test_every_name_ends_well",
+    "test_name_is_escaped",
+    "test_form_page_declares_utf8",
+}
+
+
+def all_spec_nodes(pytester, profile):
+    run = run_spec(
+        pytester,
+        "--profile",
+        profile,
+        "--in-process",
+        "--target",
+        str(IMPLEMENTATIONS.parent.parent / "reference_app" / "robust"),
+    )
+    assert run.ret == 0, run.output
+    return run.passed
+
+
+def test_every_spec_test_has_been_seen_failing(pytester):
+    """Each test of both profiles (each parameter too) fails on at least one wrong implementation."""
+    seen = set()
+    for name in TUTORIAL_MISTAKES:
+        seen |= tutorial_run(pytester, name).failed
+    for name in ROBUST_MISTAKES:
+        seen |= robust_run(pytester, name).failed
+    never_failed = all_spec_nodes(pytester, "robust") - seen
+    assert not never_failed, f"spec tests never seen failing: {sorted(never_failed)}"
+    assert SPEC.is_dir()

@@ -1,0 +1,90 @@
+"""Every kind of target plugs in: files, folders, module:attr, factories, and live URLs."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import IMPLEMENTATIONS, ROOT, run_spec
+
+CORRECT = IMPLEMENTATIONS / "correct"
+sys.path.insert(0, str(IMPLEMENTATIONS / "live"))
+
+from lesson_http_server import serve  # noqa: E402
+
+
+def test_there_are_enough_correct_implementations():
+    assert len([path for path in CORRECT.iterdir() if path.suffix == ".py" or path.is_dir()]) >= 8
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in CORRECT.iterdir()))
+def test_correct_implementation_passes_tutorial(pytester, name):
+    run = run_spec(pytester, "--target", str(CORRECT / name))
+    assert run.ret == 0, run.output
+    assert run.passed
+
+
+def test_folder_target_checks_the_form_page(pytester):
+    run = run_spec(pytester, "--target", str(CORRECT / "blueprint"))
+    assert {"test_form_page.py::test_form_action", "test_form_page.py::test_form_text_input"} <= run.passed
+
+
+def test_single_file_skips_form_checks_saying_why(pytester):
+    run = run_spec(pytester, "--target", str(CORRECT / "factory.py"), "-rs")
+    assert {node for node in run.skipped if "form_page" in node} == {
+        "test_form_page.py::test_form_action",
+        "test_form_page.py::test_form_method",
+        "test_form_page.py::test_form_text_input",
+        "test_form_page.py::test_form_submit",
+    }
+    assert "a single .py file has no login.html" in run.output
+
+
+def test_file_with_attribute(pytester):
+    run = run_spec(pytester, "--target", f"{CORRECT / 'named_server.py'}:server")
+    assert run.ret == 0, run.output
+
+
+def test_lesson_reference_passes_tutorial_and_fails_robust(pytester):
+    for target in ("reference_app.lesson.app:app", str(ROOT / "reference_app" / "lesson")):
+        assert run_spec(pytester, "--target", target).ret == 0
+        robust = run_spec(pytester, "--target", target, "--profile", "robust")
+        assert robust.ret == 1
+        assert any("test_robust.py" in node for node in robust.failed)
+        assert not any("test_robust.py" not in node for node in robust.failed), robust.failed
+
+
+def test_robust_reference_passes_both_profiles_as_module_and_factory(pytester):
+    for target in ("reference_app.robust.app:app", "reference_app.robust.app:create_app()"):
+        for profile in ("tutorial", "robust"):
+            run = run_spec(pytester, "--target", target, "--profile", profile)
+            assert run.ret == 0, run.output
+
+
+def test_default_target_is_the_robust_reference(pytester):
+    run = run_spec(pytester, "--profile", "robust")
+    assert run.ret == 0, run.output
+    assert "target reference_app.robust.app:app (default)" in run.output
+
+
+@pytest.mark.parametrize("prefix", ["", "/app"])
+def test_live_non_flask_server_by_url(pytester, prefix):
+    server, url = serve(prefix)
+    try:
+        result = pytester.runpytest_inprocess(str(ROOT / "spec_tests"), "-p", "no:cacheprovider", "--target", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    result.assert_outcomes(passed=33, skipped=4, deselected=32)
+
+
+def test_refused_url_fails_each_check_without_crashing(pytester):
+    result = pytester.runpytest_inprocess(
+        str(ROOT / "spec_tests"), "-p", "no:cacheprovider", "--target", "http://127.0.0.1:9/"
+    )
+    assert result.ret == 1
+    output = "\n".join(result.outlines)
+    assert "connection refused by 127.0.0.1:9" in output
+    assert "Traceback" not in output
+    assert result.parseoutcomes()["failed"] == 33
