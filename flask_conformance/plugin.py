@@ -11,9 +11,12 @@ from collections.abc import Generator, Iterator
 
 import pytest
 
+from .rubric import Rubric, RubricError, load_rubric
 from .settings import Settings, add_options, read_settings
 
 SETTINGS = pytest.StashKey[Settings]()
+RUBRIC = pytest.StashKey[Rubric]()
+COLLECTOR = "flask-conformance-results"
 HYPOTHESIS_PROFILE = "flask-conformance"
 
 
@@ -40,6 +43,14 @@ def pytest_configure(config: pytest.Config) -> None:
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+    try:
+        config.stash[RUBRIC] = load_rubric(settings.rubric)
+    except RubricError as error:
+        raise pytest.UsageError(str(error)) from None
+    if settings.results is not None:
+        from .results_collector import ResultsCollector
+
+        config.pluginmanager.register(ResultsCollector(settings, config.stash[RUBRIC]), COLLECTOR)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -59,6 +70,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from .requirements import REQUIREMENTS, in_profile
 
     profile = config.stash[SETTINGS].profile
+    dropped = config.stash[RUBRIC].dropped
     selected: list[pytest.Item] = []
     deselected: list[pytest.Item] = []
     for item in items:
@@ -69,7 +81,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         requirement_id = marker.args[0]
         if requirement_id not in REQUIREMENTS:
             raise pytest.UsageError(f"{item.nodeid} names requirement {requirement_id!r}, which SPEC.md lacks")
-        (selected if in_profile(requirement_id, profile) else deselected).append(item)
+        item.user_properties.append(("requirement", requirement_id))
+        keep = in_profile(requirement_id, profile) and requirement_id not in dropped
+        (selected if keep else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
@@ -103,7 +117,13 @@ def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
             settings.target or DEFAULT_TARGET, isolate=False if settings.in_process else None, limits=limits
         )
     except LoadError as error:
+        collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)
+        if collector is not None:
+            collector.load_error = str(error)
         pytest.exit(f"flask-conformance: cannot load {settings.target or DEFAULT_TARGET}: {error}", returncode=1)
+    collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)
+    if collector is not None:
+        collector.target_description = target.description
     yield target
     target.close()
 

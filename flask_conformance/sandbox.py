@@ -40,6 +40,8 @@ class SandboxTransport:
         self.timeouts = 0
         self.crashes = 0
         self.gave_up = ""
+        self.route_crashes: dict[tuple[str, str], int] = {}
+        self.broken_routes: dict[tuple[str, str], str] = {}
         self._sock: socket.socket | None = None
         self._outer = 0
         self._inner = 0
@@ -87,8 +89,12 @@ class SandboxTransport:
         return self.workspace / "submission"
 
     def handle_request(self, request: Request) -> Response:
-        if self.gave_up:
-            return Response(0, error=self.gave_up)
+        """Carry one request. A route (method and first path segment) that hung once, or crashed the app
+        ``crashes_per_route`` times, fails at once from then on, so one broken page costs bounded time
+        and does not take the other routes' checks down with it."""
+        route = route_key(request)
+        if self.gave_up or route in self.broken_routes:
+            return Response(0, error=self.gave_up or self.broken_routes[route])
         if self._sock is None:
             try:
                 self.start()
@@ -103,20 +109,21 @@ class SandboxTransport:
         except TimeoutError:
             self.stop()
             self.timeouts += 1
-            reason = f"no answer within {self.limits.request_timeout:g} s; the app was stopped"
+            limit = f"{self.limits.request_timeout:g} s"
+            self.broken_routes[route] = f"an earlier {route[0]} {route[1]} request got no answer within {limit}"
             if self.timeouts >= self.limits.timeouts_before_giving_up:
-                self.gave_up = (
-                    f"the app stopped answering ({self.timeouts} requests timed out), so the kit gave up on it"
-                )
-            return Response(0, error=reason)
+                self.gave_up = f"the app stopped answering ({self.timeouts} requests timed out), so the kit gave up"
+            return Response(0, error=f"no answer within {limit}; the app was stopped")
         except (EOFError, ProtocolError, OSError) as failure:
             status = self.stop()
             self.crashes += 1
+            self.route_crashes[route] = self.route_crashes.get(route, 0) + 1
+            what = f"sent {failure}" if isinstance(failure, ProtocolError) else f"died ({_exit_reason(status)})"
+            if self.route_crashes[route] >= self.limits.crashes_per_route:
+                self.broken_routes[route] = f"the app's process {what} on {route[0]} {route[1]} requests, each time"
             if self.crashes >= self.limits.crashes_before_giving_up:
                 self.gave_up = f"the app crashed {self.crashes} times, so the kit gave up on it"
-            if isinstance(failure, ProtocolError):
-                return Response(0, error=f"the app's process sent {failure}")
-            return Response(0, error=f"the app's process died while answering ({_exit_reason(status)})")
+            return Response(0, error=f"the app's process {what} while answering")
 
     def stop(self) -> int | None:
         """Kill the child and everything it started; returns the child's exit status when known."""
@@ -153,6 +160,13 @@ class SandboxTransport:
     def _log_hint(self) -> str:
         tail = self.output_tail().strip()
         return f" Its last output: {tail[-300:]!r}" if tail else ""
+
+
+def route_key(request: Request) -> tuple[str, str]:
+    """``("GET", "/success/...")`` for ``GET /success/alice``: what one view most likely answers."""
+    segment = request.path.lstrip("/").split("/", 1)[0]
+    rest = "/..." if request.path.lstrip("/").count("/") else ""
+    return request.method, f"/{segment}{rest}"
 
 
 def _wait(pid: int, timeout: float) -> int | None:

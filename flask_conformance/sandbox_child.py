@@ -48,8 +48,9 @@ class Limits:
     cpu_seconds: int = 60
     file_size: int = 16 << 20
     processes: int = 64
-    timeouts_before_giving_up: int = 2
-    crashes_before_giving_up: int = 25
+    crashes_per_route: int = 3
+    timeouts_before_giving_up: int = 6
+    crashes_before_giving_up: int = 40
 
 
 def _libc() -> ctypes.CDLL:

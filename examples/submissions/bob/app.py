@@ -1,0 +1,17 @@
+from flask import Flask, redirect, request
+
+app = Flask(__name__)
+
+
+@app.route('/success/<name>')
+def success(name):
+    return 'welcome %s' % name
+
+
+@app.route('/login', methods=['POST', 'GET'])
+def login():
+    if request.method == 'POST':
+        user = request.form['nm']
+    else:
+        user = request.args.get('nm')
+    return redirect('/success/' + user)

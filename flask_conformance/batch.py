@@ -1,0 +1,321 @@
+"""Batch grading: every submission in a folder, each in a grading child forked from a warm grader.
+
+The grader imports pytest, Flask, Hypothesis and the spec once; each submission
+is graded in a child forked from it, which runs the spec with the submission
+as a sandboxed target and writes its results atomically. A submission that
+takes too long is killed and recorded as a timeout. grades.csv is rewritten
+after every submission, so an interruption loses nothing already finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .feedback import feedback_markdown
+from .grading import Grade, grade
+from .results_json import write_atomically, write_results
+
+SPEC_DIRECTORY = Path(__file__).resolve().parent.parent / "spec_tests"
+CSV_COLUMNS = ("name", "score", "max_score", "passed", "failed", "status", "seconds")
+SKIPPED_ENTRIES = re.compile(r"^(\.|__pycache__$|.*\.pyc$)")
+
+
+@dataclass(frozen=True)
+class Submission:
+    name: str
+    path: Path
+
+
+@dataclass
+class Record:
+    """What grades.csv says of one submission. ``status`` is ``graded``, or a word and the reason."""
+
+    name: str
+    score: float
+    max_score: float
+    passed: int
+    failed: int
+    status: str
+    seconds: float
+    peak_memory_mb: float = 0.0
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    profile: str = "tutorial"
+    rubric: Path | None = None
+    jobs: int = os.cpu_count() or 1
+    resume: bool = False
+    timeout: float = 120.0
+    examples: int = 100
+    request_timeout: float = 5.0
+    startup_timeout: float = 10.0
+
+
+def find_submissions(folder: Path) -> list[Submission]:
+    """Each folder or ``.py`` file directly in ``folder`` is one submission, named after it."""
+    seen: dict[str, int] = {}
+    found = []
+    for path in sorted(folder.iterdir()):
+        if SKIPPED_ENTRIES.match(path.name) or not (path.is_dir() or path.suffix == ".py"):
+            continue
+        name = re.sub(r"[^\w.-]+", "_", path.stem if path.is_file() else path.name) or "submission"
+        seen[name] = seen.get(name, 0) + 1
+        found.append(Submission(name if seen[name] == 1 else f"{name}-{seen[name]}", path))
+    return found
+
+
+def spec_arguments(submission: Path, results: Path, options: BatchOptions) -> list[str]:
+    arguments = [
+        # The spec asserts nothing itself (checks fail through Client.fail), so no assertion rewriting,
+        # and with it no warning that modules the warm grader imported cannot be rewritten.
+        str(SPEC_DIRECTORY),
+        "-q",
+        "--assert=plain",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "flask_conformance.plugin",
+        "--target",
+        str(submission),
+        "--profile",
+        options.profile,
+        "--results",
+        str(results),
+        "--examples",
+        str(options.examples),
+        "--request-timeout",
+        str(options.request_timeout),
+        "--startup-timeout",
+        str(options.startup_timeout),
+    ]
+    if options.rubric is not None:
+        arguments += ["--rubric", str(options.rubric)]
+    return arguments
+
+
+class _GradeCatcher:
+    """Keeps the grade the results collector computed at the end of the run."""
+
+    def __init__(self) -> None:
+        self.grade: Grade | None = None
+
+    def pytest_sessionfinish(self, session: object) -> None:
+        collector = session.config.pluginmanager.get_plugin("flask-conformance-results")  # type: ignore[attr-defined]
+        if collector is not None:
+            self.grade = collector.result()
+
+
+def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Record:
+    """Run the spec against one submission in this process and write its files."""
+    import pytest
+
+    folder = out / submission.name
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    catcher = _GradeCatcher()
+    with open(folder / "grader.log", "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        pytest.main(spec_arguments(submission.path, folder / "results.json", options), plugins=[catcher])
+    seconds = time.monotonic() - started
+    if catcher.grade is None:
+        raise RuntimeError("the spec run ended without a grade; see grader.log")
+    result = catcher.grade
+    write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
+    status = "graded" if not result.load_error else "load-error: " + result.load_error
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return Record(
+        submission.name,
+        result.score,
+        result.max_score,
+        result.passed,
+        result.failed,
+        status,
+        round(seconds, 3),
+        round(peak, 1),
+    )
+
+
+def failed_record(submission: Submission, out: Path, options: BatchOptions, status: str, seconds: float) -> Record:
+    """A submission the grader could not finish: zero points, every check failed with the reason."""
+    from .rubric import load_rubric
+
+    result = grade(
+        [],
+        profile=options.profile,
+        rubric=load_rubric(options.rubric),
+        target=str(submission.path),
+        load_error=status.split(": ", 1)[-1],
+        execution_time=seconds,
+    )
+    folder = out / submission.name
+    write_results(folder / "results.json", result)
+    write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
+    return Record(submission.name, 0.0, result.max_score, 0, result.failed, status, round(seconds, 3))
+
+
+def _record_path(out: Path, name: str) -> Path:
+    return out / name / "record.json"
+
+
+def read_record(out: Path, name: str) -> Record | None:
+    try:
+        return Record(**json.loads(_record_path(out, name).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def write_record(out: Path, record: Record) -> None:
+    write_atomically(_record_path(out, record.name), json.dumps(asdict(record)) + "\n")
+
+
+def write_grades_csv(out: Path, records: list[Record]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for record in records:
+        writer.writerow(
+            [
+                record.name,
+                f"{record.score:g}",
+                f"{record.max_score:g}",
+                record.passed,
+                record.failed,
+                record.status,
+                f"{record.seconds:.2f}",
+            ]
+        )
+    write_atomically(out / "grades.csv", buffer.getvalue())
+
+
+def _child(submission: Submission, out: Path, options: BatchOptions) -> None:  # pragma: no cover - forked
+    """The grading child: grade, write the record, and leave without running the parent's exit handlers."""
+    status = 0
+    try:
+        from .sandbox_child import die_with_parent
+
+        die_with_parent()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        write_record(out, grade_one(submission, out, options))
+    except BaseException as error:
+        try:
+            (out / submission.name).mkdir(parents=True, exist_ok=True)
+            (out / submission.name / "grader-error.txt").write_text(f"{type(error).__name__}: {error}\n")
+        finally:
+            status = 1
+    finally:
+        os._exit(status)
+
+
+def warm_up() -> None:
+    """Import what every grading child needs once, here, so that each fork starts warm."""
+    import pytest
+
+    from . import plugin, sandbox, targets  # noqa: F401
+
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+        pytest.main([str(SPEC_DIRECTORY), "--collect-only", "-q", "--assert=plain", "-p", "no:cacheprovider"])
+
+
+def run_batch(
+    folder: Path,
+    out: Path,
+    options: BatchOptions,
+    progress: Callable[[int, int, Record | None], None] | None = None,
+) -> list[Record]:
+    """Grade every submission in ``folder`` into ``out``; returns one record per submission."""
+    submissions = find_submissions(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    records: dict[str, Record] = {}
+    pending = []
+    for submission in submissions:
+        existing = read_record(out, submission.name) if options.resume else None
+        if existing is not None:
+            records[submission.name] = existing
+        else:
+            pending.append(submission)
+    warm_up()
+    order = [submission.name for submission in submissions]
+
+    def finish(record: Record) -> None:
+        records[record.name] = record
+        write_grades_csv(out, [records[name] for name in order if name in records])
+        if progress is not None:
+            progress(len(records), len(submissions), record)
+
+    if progress is not None:
+        progress(len(records), len(submissions), None)
+    for record in _fork_all(pending, out, options):
+        finish(record)
+    write_grades_csv(out, [records[name] for name in order if name in records])
+    from .class_report import write_class_report
+
+    write_class_report(out, [records[name] for name in order], options.profile)
+    return [records[name] for name in order]
+
+
+def _fork_all(pending: list[Submission], out: Path, options: BatchOptions) -> Iterator[Record]:
+    running: dict[int, tuple[Submission, float]] = {}
+    queue = list(reversed(pending))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        while queue or running:
+            while queue and len(running) < max(1, options.jobs):
+                submission = queue.pop()
+                shutil.rmtree(out / submission.name, ignore_errors=True)
+                pid = os.fork()
+                if pid == 0:
+                    _child(submission, out, options)
+                running[pid] = (submission, time.monotonic())
+            time.sleep(0.002)
+            for pid, (submission, started) in list(running.items()):
+                done, status = os.waitpid(pid, os.WNOHANG)
+                elapsed = time.monotonic() - started
+                if done:
+                    del running[pid]
+                    record = read_record(out, submission.name)
+                    if record is None:
+                        reason = _grader_error(out, submission, status)
+                        record = failed_record(submission, out, options, f"grader-error: {reason}", elapsed)
+                        write_record(out, record)
+                    yield record
+                elif elapsed > options.timeout:
+                    _kill(pid)
+                    del running[pid]
+                    reason = f"timeout: no result within {options.timeout:g} s"
+                    record = failed_record(submission, out, options, reason, elapsed)
+                    write_record(out, record)
+                    yield record
+    finally:
+        for pid in running:
+            _kill(pid)
+
+
+def _grader_error(out: Path, submission: Submission, status: int) -> str:
+    note = out / submission.name / "grader-error.txt"
+    if note.exists():
+        return note.read_text(encoding="utf-8", errors="replace").strip()[:300]
+    return f"the grading process ended with status {os.waitstatus_to_exitcode(status)}"
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)

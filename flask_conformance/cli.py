@@ -1,0 +1,117 @@
+"""The command line: ``flask-conformance grade`` for a class, more commands as they come.
+
+Exit codes: 0 when every submission was graded (whatever the scores), 1 when
+the grader itself failed, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from .batch import BatchOptions, Record, run_batch
+from .requirements import PROFILES
+from .rubric import RubricError, load_rubric
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; a line per submission elsewhere."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.interactive = self.stream.isatty()
+
+    def __call__(self, done: int, total: int, record: Record | None) -> None:
+        write = self.stream.write
+        if self.interactive:
+            filled = round(30 * done / total) if total else 30
+            write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} graded")
+            if done == total:
+                write("\n")
+        elif record is not None:
+            write(f"{done}/{total} {record.name}: {record.score:g}/{record.max_score:g} {record.status[:80]}\n")
+        self.stream.flush()
+
+
+@click.group()
+@click.version_option(package_name="flask-conformance")
+def main() -> None:
+    """Grade Flask apps against the "HTTP methods" lesson."""
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="where results go")
+@click.option("--profile", type=click.Choice(PROFILES), default="tutorial", show_default=True)
+@click.option("--rubric", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="a TOML rubric")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores")
+@click.option("--resume", is_flag=True, help="skip submissions already graded in OUT")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120.0,
+    show_default=True,
+    help="seconds one submission may take in all",
+)
+@click.option(
+    "--examples", type=click.IntRange(min=1), default=100, show_default=True, help="generated names per property"
+)
+@click.option(
+    "--request-timeout",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="seconds a submission may take to answer one request",
+)
+@click.option(
+    "--startup-timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="seconds a submission may take to import",
+)
+def grade(
+    submissions: Path,
+    out: Path,
+    profile: str,
+    rubric: Path | None,
+    jobs: int,
+    resume: bool,
+    timeout: float,
+    examples: int,
+    request_timeout: float,
+    startup_timeout: float,
+) -> None:
+    """Grade every folder or .py file in SUBMISSIONS; write OUT/grades.csv, OUT/report.html and,
+    per submission, OUT/<name>/results.json and feedback.md."""
+    try:
+        load_rubric(rubric)
+    except RubricError as error:
+        raise click.UsageError(str(error)) from None
+    options = BatchOptions(
+        profile=profile,
+        rubric=rubric,
+        jobs=jobs,
+        resume=resume,
+        timeout=timeout,
+        examples=examples,
+        request_timeout=request_timeout,
+        startup_timeout=startup_timeout,
+    )
+    try:
+        records = run_batch(submissions, out, options, progress=ProgressBar())
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted: finished results are in {out}; run again with --resume", err=True)
+        sys.exit(130)
+    except Exception as error:  # the grader's own failure, not a submission's
+        click.echo(f"flask-conformance: the grader failed: {type(error).__name__}: {error}", err=True)
+        sys.exit(1)
+    graded = sum(record.status == "graded" for record in records)
+    click.echo(
+        f"{len(records)} submission(s): {graded} graded, {len(records) - graded} could not run. "
+        f"See {out / 'grades.csv'} and {out / 'report.html'}."
+    )

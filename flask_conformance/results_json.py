@@ -1,0 +1,58 @@
+"""Gradescope's results.json, written atomically, and read back."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .grading import Grade
+
+
+def gradescope_results(grade: Grade) -> dict[str, Any]:
+    """The grade in Gradescope's autograder format: one test per requirement."""
+    return {
+        "score": grade.score,
+        "max_score": grade.max_score,
+        "execution_time": round(grade.execution_time, 3),
+        "output": grade.summary(),
+        "visibility": "visible",
+        "tests": [
+            {
+                "name": f"{check.requirement_id}: {check.title}",
+                "number": str(number),
+                "score": check.score,
+                "max_score": check.max_score,
+                "status": "failed" if check.status == "failed" else "passed",
+                "output": "\n\n".join(check.messages) if check.messages else _passed_text(check.status),
+                "visibility": check.visibility,
+                "tags": [check.requirement_id, grade.profile] + (["skipped"] if check.status == "skipped" else []),
+            }
+            for number, check in enumerate(grade.checks, start=1)
+        ],
+    }
+
+
+def _passed_text(status: str) -> str:
+    return "Passed." if status == "passed" else "Not checked for this kind of target."
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, then rename: a reader sees the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_results(path: Path, grade: Grade) -> None:
+    write_atomically(path, json.dumps(gradescope_results(grade), indent=2, ensure_ascii=False) + "\n")

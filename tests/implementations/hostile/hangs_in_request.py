@@ -1,0 +1,18 @@
+# Correct but for the welcome page, which never answers.
+import time
+
+from flask import Flask, redirect, request, url_for
+
+app = Flask(__name__)
+
+
+@app.route("/success/<name>")
+def success(name):
+    while True:
+        time.sleep(1)
+
+
+@app.route("/login", methods=["POST", "GET"])
+def login():
+    user = request.form["nm"] if request.method == "POST" else request.args.get("nm")
+    return redirect(url_for("success", name=user))

@@ -1,0 +1,127 @@
+"""flask-conformance grade: four outputs, exit codes, --resume, and nothing lost to kill -9."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import IMPLEMENTATIONS, ROOT
+from flask_conformance.cli import main
+
+EXAMPLES = ROOT / "examples" / "submissions"
+FAST = ["--request-timeout", "1", "--startup-timeout", "3"]
+
+
+def read_rows(out):
+    return list(csv.DictReader((out / "grades.csv").read_text().splitlines()))
+
+
+@pytest.fixture
+def small_class(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copytree(IMPLEMENTATIONS / "correct" / "blueprint", folder / "ann")
+    shutil.copy(IMPLEMENTATIONS / "wrong" / "status_307.py", folder / "ben.py")
+    shutil.copy(IMPLEMENTATIONS / "broken" / "syntax_error.py", folder / "cas.py")
+    return folder
+
+
+def test_grade_writes_four_outputs(small_class, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(small_class), "--out", str(out), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    rows = read_rows(out)
+    assert [row["name"] for row in rows] == ["ann", "ben", "cas"]
+    assert list(rows[0]) == ["name", "score", "max_score", "passed", "failed", "status", "seconds"]
+    assert rows[0]["score"] == rows[0]["max_score"] == "83"
+    assert rows[1]["status"] == "graded" and float(rows[1]["score"]) < float(rows[1]["max_score"])
+    assert rows[2]["status"].startswith("load-error: cas.py has a syntax error") and rows[2]["score"] == "0"
+    for name in ("ann", "ben", "cas"):
+        results = json.loads((out / name / "results.json").read_text())
+        assert {"score", "max_score", "execution_time", "output", "tests"} <= set(results)
+        assert (out / name / "feedback.md").exists()
+    report = (out / "report.html").read_text()
+    assert 'id="histogram"' in report and 'id="pass-rates"' in report and 'href="ben/feedback.md"' in report
+
+
+def test_feedback_tells_the_student_what_to_fix(small_class, tmp_path):
+    out = tmp_path / "out"
+    CliRunner().invoke(main, ["grade", str(small_class), "--out", str(out)])
+    feedback = (out / "ben" / "feedback.md").read_text()
+    assert "## To fix" in feedback
+    assert "REDIRECT-STATUS" in feedback and "curl -i" in feedback
+
+
+@pytest.mark.parametrize(
+    "arguments", [["grade"], ["grade", "nowhere", "--out", "x"], ["grade", ".", "--out", "x", "--jobs", "0"]]
+)
+def test_usage_errors_exit_2(arguments):
+    assert CliRunner().invoke(main, arguments).exit_code == 2
+
+
+def test_bad_rubric_is_a_usage_error(small_class, tmp_path):
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text("[requirements.NOPE]\npoints = 1\n")
+    result = CliRunner().invoke(
+        main, ["grade", str(small_class), "--out", str(tmp_path / "o"), "--rubric", str(rubric)]
+    )
+    assert result.exit_code == 2
+    assert "no such requirement" in result.output
+
+
+def test_resume_skips_finished_submissions(small_class, tmp_path):
+    out = tmp_path / "out"
+    CliRunner().invoke(main, ["grade", str(small_class), "--out", str(out)])
+    before = {name: (out / name / "record.json").read_text() for name in ("ann", "ben", "cas")}
+    shutil.copy(IMPLEMENTATIONS / "wrong" / "status_301.py", small_class / "dan.py")
+    result = CliRunner().invoke(main, ["grade", str(small_class), "--out", str(out), "--resume"])
+    assert result.exit_code == 0
+    assert {name: (out / name / "record.json").read_text() for name in before} == before
+    assert len((out / "grades.csv").read_text().splitlines()) == 5
+
+
+def test_kill_9_loses_nothing_finished(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for index in range(6):
+        shutil.copy(IMPLEMENTATIONS / "correct" / "factory.py", folder / f"s{index}.py")
+    shutil.copy(IMPLEMENTATIONS / "broken" / "import_hangs.py", folder / "zz_hangs.py")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "flask_conformance", "grade", *FAST, str(folder), "--out", str(out), "--jobs", "1"]
+    grader = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out / "s2" / "record.json").exists():
+        time.sleep(0.05)
+    os.kill(grader.pid, signal.SIGKILL)
+    grader.wait()
+    finished = {path.parent.name: path.read_text() for path in out.glob("*/record.json")}
+    assert {"s0", "s1", "s2"} <= set(finished)
+    for name, text in finished.items():
+        assert json.loads(text)["name"] == name
+        results = json.loads((out / name / "results.json").read_text())
+        assert results["score"] == results["max_score"] > 0
+    rows = read_rows(out)
+    assert {row["name"] for row in rows} >= {"s0", "s1"}
+    result = CliRunner().invoke(main, ["grade", str(folder), "--out", str(out), "--resume", "--jobs", "2", *FAST])
+    assert result.exit_code == 0
+    assert {name: (out / name / "record.json").read_text() for name in finished} == finished
+    assert len(read_rows(out)) == 7
+
+
+def test_bundled_examples_are_graded(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(EXAMPLES), "--out", str(out), "--jobs", "2", *FAST])
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in read_rows(out)}
+    assert set(rows) == {path.name for path in EXAMPLES.iterdir()}
+    assert rows["alice"]["score"] == rows["alice"]["max_score"]
+    assert rows["dave"]["status"].startswith("load-error")

@@ -1,0 +1,39 @@
+"""The class report renders in a real browser: charts with bars, a table that sorts."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from browser import chromium_page
+from click.testing import CliRunner
+
+from conftest import IMPLEMENTATIONS
+from flask_conformance.cli import main
+
+
+@pytest.mark.browser
+def test_report_renders_charts_and_sorts(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("status_307.py", "welcome_typo.py", "get_only.py"):
+        shutil.copy(IMPLEMENTATIONS / "wrong" / name, folder / name)
+    shutil.copytree(IMPLEMENTATIONS / "correct" / "templated", folder / "templated")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["grade", str(folder), "--out", str(out)]).exit_code == 0
+    with chromium_page() as page:
+        page.goto((out / "report.html").as_uri())
+        bars = page.locator("#histogram rect.bar")
+        heights = [bars.nth(index).bounding_box()["height"] for index in range(bars.count())]
+        assert bars.count() == 10 and sum(height > 0 for height in heights) >= 2
+        rates = page.locator("#pass-rates rect.bar")
+        assert rates.count() == 20
+        assert all(rates.nth(index).bounding_box()["width"] >= 1 for index in range(rates.count()))
+        page.locator("th", has_text="score").click()
+        first = page.locator("#submissions tbody tr").first.locator("td").nth(1).inner_text()
+        page.locator("th", has_text="score").click()
+        last_first = page.locator("#submissions tbody tr").first.locator("td").nth(1).inner_text()
+        assert float(first) < float(last_first)
+        screenshot = out / "report.png"
+        page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 20_000

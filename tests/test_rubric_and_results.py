@@ -1,0 +1,100 @@
+"""Rubrics override points, drop checks and set visibility; results.json has Gradescope's shape."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import IMPLEMENTATIONS, ROOT
+from flask_conformance.results_json import write_atomically
+from flask_conformance.rubric import RubricError, parse_rubric
+
+RUBRIC = """
+[defaults]
+visibility = "after_published"
+
+[requirements.REDIRECT-STATUS]
+points = 10
+visibility = "visible"
+
+[requirements.OPTIONS]
+drop = true
+"""
+
+
+def spec_results(pytester, target, *arguments):
+    results = pytester.path / "results.json"
+    pytester.runpytest_inprocess(
+        str(ROOT / "spec_tests"),
+        "-p",
+        "no:cacheprovider",
+        "--target",
+        str(target),
+        "--results",
+        str(results),
+        *arguments,
+    )
+    return json.loads(results.read_text())
+
+
+def test_results_json_shape(pytester):
+    results = spec_results(pytester, IMPLEMENTATIONS / "wrong" / "status_307.py")
+    assert set(results) == {"score", "max_score", "execution_time", "output", "visibility", "tests"}
+    failed = [test for test in results["tests"] if test["status"] == "failed"]
+    assert {test["tags"][0] for test in failed} >= {"REDIRECT-STATUS"}
+    for test in results["tests"]:
+        assert set(test) == {"name", "number", "score", "max_score", "status", "output", "visibility", "tags"}
+    redirect = next(test for test in failed if test["tags"][0] == "REDIRECT-STATUS")
+    assert redirect["score"] == 0 and redirect["max_score"] == 4
+    assert "curl -i" in redirect["output"] and "REDIRECT-STATUS:" in redirect["output"]
+    assert results["score"] == sum(test["score"] for test in results["tests"])
+    skipped = [test for test in results["tests"] if "skipped" in test["tags"]]
+    assert {test["tags"][0] for test in skipped} == {"FORM-ACTION", "FORM-METHOD", "FORM-INPUT", "FORM-SUBMIT"}
+    assert all(test["max_score"] == 0 for test in skipped)
+
+
+def test_rubric_overrides_points_drops_and_visibility(pytester):
+    rubric = pytester.path / "rubric.toml"
+    rubric.write_text(RUBRIC)
+    results = spec_results(pytester, IMPLEMENTATIONS / "wrong" / "status_307.py", "--rubric", str(rubric))
+    by_id = {test["tags"][0]: test for test in results["tests"]}
+    assert "OPTIONS" not in by_id
+    assert by_id["REDIRECT-STATUS"]["max_score"] == 10 and by_id["REDIRECT-STATUS"]["visibility"] == "visible"
+    assert by_id["LOGIN-405"]["visibility"] == "after_published"
+
+
+def test_same_behaviour_same_grade(pytester):
+    """Fixed examples, no database: two runs give the same results, test by test."""
+    first = spec_results(pytester, IMPLEMENTATIONS / "wrong" / "quote_plus.py")
+    second = spec_results(pytester, IMPLEMENTATIONS / "wrong" / "quote_plus.py")
+    assert [test["output"] for test in first["tests"]] == [test["output"] for test in second["tests"]]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"requirements": {"NOPE": {"points": 1}}}, "no such requirement"),
+        ({"requirements": {"OPTIONS": {"points": -1}}}, "points must be a number, 0 or more"),
+        ({"requirements": {"OPTIONS": {"visibility": "secret"}}}, "visibility must be one of"),
+        ({"requirements": {"OPTIONS": {"weight": 2}}}, "unknown key(s) ['weight']"),
+        ({"grading": {}}, "unknown table(s) ['grading']"),
+    ],
+)
+def test_rubric_errors_name_the_entry(data, message):
+    with pytest.raises(RubricError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
+        parse_rubric(data, "rubric.toml")
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    target = tmp_path / "results.json"
+    target.write_text("old")
+
+    def broken_fsync(descriptor):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.fsync", broken_fsync)
+    with pytest.raises(OSError):
+        write_atomically(target, "new")
+    assert target.read_text() == "old"
+    assert [path.name for path in tmp_path.iterdir()] == ["results.json"]
