@@ -58,7 +58,11 @@ def main() -> None:
     help="seconds one submission may take in all",
 )
 @click.option(
-    "--examples", type=click.IntRange(min=1), default=100, show_default=True, help="generated names per property"
+    "--examples",
+    type=click.IntRange(min=1),
+    default=25,
+    show_default=True,
+    help="Hypothesis examples per property (a name property sends a batch of up to 8 names per example)",
 )
 @click.option(
     "--request-timeout",

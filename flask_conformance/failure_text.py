@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_FALSIFYING = re.compile(r"^(?:Falsifying|Failing)(?: explicit)? example: \w+\((?P<arguments>.*)\)$", re.DOTALL)
+_FALSIFYING = re.compile(
+    r"^(?:Falsifying|Failing)(?: explicit)? (?:example|test case): \w+\((?P<arguments>.*)\)$", re.DOTALL
+)
 _CLIENT_ARGUMENT = re.compile(r"\s*client=<[^>]*>,?")
 
 

@@ -67,8 +67,18 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from hypothesis import settings as hypothesis_settings
+
     from .requirements import REQUIREMENTS, in_profile
 
+    # @given fixes its settings when the test module is imported, so a module a warm grader or an earlier
+    # in-process session imported keeps that session's max_examples. Bind this session's profile instead.
+    # (Hypothesis has no public way to re-settle an already-decorated test.)
+    session_settings = hypothesis_settings.get_profile(HYPOTHESIS_PROFILE)
+    for item in items:
+        function = getattr(item, "obj", None)
+        if getattr(function, "is_hypothesis_test", False):
+            function._hypothesis_internal_use_settings = session_settings  # type: ignore[union-attr]
     profile = config.stash[SETTINGS].profile
     dropped = config.stash[RUBRIC].dropped
     selected: list[pytest.Item] = []

@@ -57,7 +57,12 @@ OPTIONS = (
         "trusted code; faster for a student checking their own app",
         "false",
     ),
-    Option("examples", "how many generated names each property sends (default 100)", "100"),
+    Option(
+        "examples",
+        "Hypothesis examples per property; a name property sends a batch of up to 8 names "
+        "per example (default 25: about 130 generated names per property)",
+        "25",
+    ),
     Option("request_timeout", "seconds a target may take to answer one request (default 5)", "5"),
     Option("startup_timeout", "seconds a sandboxed target may take to import (default 10)", "10"),
     Option("results", "write Gradescope's results.json here", None),

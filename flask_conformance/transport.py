@@ -7,8 +7,10 @@ In-process WSGI and real HTTP are two implementations; the sandbox is a third
 from __future__ import annotations
 
 import http.client
+import io
+import sys
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from .exchange import Request, Response
 
@@ -36,20 +38,9 @@ class WsgiTransport:
         self.app = app
 
     def handle_request(self, request: Request) -> Response:
-        from werkzeug.test import EnvironBuilder, run_wsgi_app
+        from werkzeug.test import run_wsgi_app
 
-        builder = EnvironBuilder(
-            path=request.path,
-            base_url=self.base_url,
-            query_string=request.query,
-            method=request.method,
-            headers=list(request.headers),
-            data=request.body,
-        )
-        try:
-            environ = builder.get_environ()
-        finally:
-            builder.close()
+        environ = wsgi_environ(request)
         try:
             chunks, status, headers = run_wsgi_app(self.app, environ)  # type: ignore[arg-type]
             body = bytearray()
@@ -69,6 +60,43 @@ class WsgiTransport:
 
     def close(self) -> None:
         pass
+
+
+def wsgi_environ(request: Request) -> dict[str, object]:
+    """The WSGI environ a server builds for ``request`` (PEP 3333).
+
+    PATH_INFO carries the percent-decoded bytes as latin-1 characters, which
+    Flask decodes back as UTF-8. Built by hand: Werkzeug's EnvironBuilder
+    costs more than the app it calls, hundreds of times per submission.
+    """
+    environ: dict[str, object] = {
+        "REQUEST_METHOD": request.method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": unquote_to_bytes(request.path).decode("latin-1"),
+        "QUERY_STRING": request.query,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "5000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "localhost:5000",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(request.body),
+        "wsgi.input_terminated": True,
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    if request.body:
+        environ["CONTENT_LENGTH"] = str(len(request.body))
+    for key, value in request.headers:
+        name = key.upper().replace("-", "_")
+        if name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            environ[name] = value
+        else:
+            environ["HTTP_" + name] = value
+    return environ
 
 
 class HttpTransport:

@@ -14,7 +14,7 @@ def test_hypothesis_failure_reports_the_smallest_name_as_curl(pytester):
     assert "curl -i -X POST -H 'Content-Type: application/x-www-form-urlencoded'" in message
     assert "should redirect to /success/<name>" in message
     assert "It got: 302, Location: /success/" in message
-    assert "(smallest failing example found: name=" in message
+    assert "(smallest failing example found: batch=[" in message
     assert "Traceback" not in run.output
     assert "flask_conformance/" not in run.output
 

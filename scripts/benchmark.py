@@ -1,0 +1,157 @@
+"""Grading speed and memory: the batch grader against one pytest run per submission.
+
+Generates 60 submissions (a mix of correct, wrong and unloadable ones, cycling
+through the kit's own test implementations), grades them with
+``flask-conformance grade --jobs 2`` and, as the baseline measured in the same
+run, naively with one ``pytest spec_tests --target`` per submission, one after
+another. Prints submissions per second for both, their ratio, and the peak
+memory of a grading worker.
+
+    .venv/bin/python scripts/benchmark.py [--count 60] [--jobs 2] [--naive-sample N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+IMPLEMENTATIONS = ROOT / "tests" / "implementations"
+
+
+def generate(folder: Path, count: int) -> None:
+    sources = sorted(
+        [
+            *(IMPLEMENTATIONS / "correct").iterdir(),
+            *(IMPLEMENTATIONS / "wrong").glob("*.py"),
+            IMPLEMENTATIONS / "broken" / "syntax_error.py",
+            IMPLEMENTATIONS / "broken" / "no_app.py",
+        ]
+    )
+    for index, source in zip(range(count), itertools.cycle(sources)):
+        destination = folder / f"student{index:03d}-{source.stem}"
+        if source.is_dir():
+            shutil.copytree(source, destination)
+        else:
+            destination.mkdir()
+            shutil.copy(source, destination / "app.py")
+
+
+def batch(folder: Path, out: Path, jobs: int, examples: int) -> tuple[float, float]:
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "flask-conformance"),
+            "grade",
+            str(folder),
+            "--out",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--examples",
+            str(examples),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - started
+    peak = max(json.loads(path.read_text())["peak_memory_mb"] for path in out.glob("*/record.json"))
+    return seconds, peak
+
+
+def naive(submissions: list[Path]) -> float:
+    started = time.perf_counter()
+    for submission in submissions:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                str(ROOT / "spec_tests"),
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--target",
+                str(submission),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    return time.perf_counter() - started
+
+
+def names_per_submission(examples: int) -> int:
+    """Count the names the two name properties send to a correct app (derandomized: always the same)."""
+    import contextlib
+    import os
+
+    import pytest
+
+    from flask_conformance.client import Client
+
+    sent = []
+    login = Client.login
+
+    def counting(self: Client, method: str, name: str) -> object:
+        sent.append(name)
+        return login(self, method, name)
+
+    Client.login = counting  # type: ignore[method-assign]
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+        pytest.main(
+            [
+                str(ROOT / "spec_tests" / "test_names.py"),
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--in-process",
+                "--examples",
+                str(examples),
+                "--target",
+                "reference_app.lesson.app:app",
+            ]
+        )
+    Client.login = login  # type: ignore[method-assign]
+    return len(sent)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=60)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--naive-sample", type=int, default=0, help="time the baseline on this many (0: all)")
+    parser.add_argument("--examples", type=int, default=25, help="Hypothesis examples per property, as grade's")
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary) / "class"
+        folder.mkdir()
+        generate(folder, arguments.count)
+        batch_seconds, peak = batch(folder, Path(temporary) / "out", arguments.jobs, arguments.examples)
+        submissions = sorted(folder.iterdir())
+        sample = submissions[: arguments.naive_sample] if arguments.naive_sample else submissions
+        naive_seconds = naive(sample) * len(submissions) / len(sample)
+    batch_rate = arguments.count / batch_seconds
+    naive_rate = arguments.count / naive_seconds
+    names = names_per_submission(arguments.examples)
+    print(f"submissions:              {arguments.count}, tutorial profile, {names} names round-tripped per submission")
+    print(f"batch, --jobs {arguments.jobs}:          {batch_seconds:7.2f} s  {batch_rate:6.2f} submissions/s")
+    print(
+        f"naive, one pytest each:   {naive_seconds:7.2f} s  {naive_rate:6.2f} submissions/s"
+        + (f"  (timed on {len(sample)}, scaled)" if len(sample) < len(submissions) else "")
+    )
+    print(f"speed-up:                 {batch_rate / naive_rate:7.2f}x")
+    print(f"peak memory of a worker:  {peak:7.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""Hypothesis's note on the smallest example becomes one line, whatever its wording."""
+
+import pytest
+
+from flask_conformance.client import ConformanceFailure
+from flask_conformance.failure_text import failure_text
+
+
+@pytest.mark.parametrize("lead", ["Falsifying example", "Falsifying explicit example", "Failing explicit example",
+                                  "Failing test case"])
+def test_smallest_example_line(lead):
+    error = ConformanceFailure("NAMES-GET: message")
+    error.add_note(f"{lead}: test_names_by_get(\n    client=<flask_conformance.client.Client object at 0x7f>,\n"
+                   "    batch=[' '],\n)")
+    assert failure_text(error) == "NAMES-GET: message\n    (smallest failing example found: batch=[' '])"
+
+
+def test_other_notes_are_left_out():
+    error = ConformanceFailure("X: message")
+    error.add_note("(note: 1 other explicit example also failed with this error)")
+    assert failure_text(error) == "X: message"
