@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .exchange import Request, Response
 from .loading import AppSpec, LoadError
-from .sandbox_child import Limits, nobody_ids, run_child
+from .sandbox_child import Limits, child_user, run_child
 from .sandbox_protocol import ProtocolError, decode_response, encode_request, receive_frame, send_frame
 
 IGNORED = shutil.ignore_patterns(".git", "__pycache__", "*.pyc", ".venv", "venv", "node_modules", ".hypothesis")
@@ -211,13 +211,13 @@ def _copy_into(spec: AppSpec, destination: Path) -> AppSpec:
             if (source.parent / sibling).is_dir():
                 shutil.copytree(source.parent / sibling, destination / sibling, ignore=IGNORED, symlinks=True)
         copied = destination / source.name
-    if os.getuid() == 0:
-        _give_to_nobody(destination)
+    user = child_user()
+    if user is not None:
+        _give_to(destination, *user)
     return AppSpec(path=copied, attribute=spec.attribute)
 
 
-def _give_to_nobody(folder: Path) -> None:
-    uid, gid = nobody_ids()
+def _give_to(folder: Path, uid: int, gid: int) -> None:
     os.chmod(folder.parent, 0o711)  # the child may pass through the workspace, not list or change it
     for root, folders, files in os.walk(folder):
         os.chown(root, uid, gid)

@@ -171,16 +171,23 @@ def confine(workdir: Path, limits: Limits) -> None:
     )
     if os.getuid() == 0:
         read_only_except(workdir)
-        if interpreter_readable_by_others():
-            nobody = nobody_ids()
+        user = child_user()
+        if user is not None:
             os.setgroups([])
-            os.setgid(nobody[1])
-            os.setuid(nobody[0])
+            os.setgid(user[1])
+            os.setuid(user[0])
         drop_capabilities()
     die_with_parent()  # cleared by the change of user: set it again
 
 
-def nobody_ids() -> tuple[int, int]:
+def child_user() -> tuple[int, int] | None:
+    """The user a root grader's child runs as: ``nobody``, when it can still read the interpreter.
+
+    Otherwise (a Python under /root, mode 700) the child stays root, without any capability: it
+    cannot remount, raise its limits or override file permissions, and owns only its own copy.
+    """
+    if os.getuid() != 0 or not interpreter_readable_by_others():
+        return None
     try:
         entry = pwd.getpwnam("nobody")
         return entry.pw_uid, entry.pw_gid

@@ -6,12 +6,14 @@ from flask_conformance.client import ConformanceFailure
 from flask_conformance.failure_text import failure_text
 
 
-@pytest.mark.parametrize("lead", ["Falsifying example", "Falsifying explicit example", "Failing explicit example",
-                                  "Failing test case"])
+@pytest.mark.parametrize(
+    "lead", ["Falsifying example", "Falsifying explicit example", "Failing explicit example", "Failing test case"]
+)
 def test_smallest_example_line(lead):
     error = ConformanceFailure("NAMES-GET: message")
-    error.add_note(f"{lead}: test_names_by_get(\n    client=<flask_conformance.client.Client object at 0x7f>,\n"
-                   "    batch=[' '],\n)")
+    error.add_note(
+        f"{lead}: test_names_by_get(\n    client=<flask_conformance.client.Client object at 0x7f>,\n    batch=[' '],\n)"
+    )
     assert failure_text(error) == "NAMES-GET: message\n    (smallest failing example found: batch=[' '])"
 
 
