@@ -64,6 +64,7 @@ class BatchOptions:
     examples: int = 25
     request_timeout: float = 5.0
     startup_timeout: float = 10.0
+    browser: bool = False
 
 
 def find_submissions(folder: Path) -> list[Submission]:
@@ -105,6 +106,8 @@ def spec_arguments(submission: Path, results: Path, options: BatchOptions) -> li
     ]
     if options.rubric is not None:
         arguments += ["--rubric", str(options.rubric)]
+    if not options.browser:
+        arguments += ["-m", "not browser"]
     return arguments
 
 

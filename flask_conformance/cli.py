@@ -78,6 +78,7 @@ def main() -> None:
     show_default=True,
     help="seconds a submission may take to import",
 )
+@click.option("--browser", is_flag=True, help="also walk through each login.html in headless Chromium (slower)")
 def grade(
     submissions: Path,
     out: Path,
@@ -89,6 +90,7 @@ def grade(
     examples: int,
     request_timeout: float,
     startup_timeout: float,
+    browser: bool,
 ) -> None:
     """Grade every folder or .py file in SUBMISSIONS; write OUT/grades.csv, OUT/report.html and,
     per submission, OUT/<name>/results.json and feedback.md."""
@@ -105,6 +107,7 @@ def grade(
         examples=examples,
         request_timeout=request_timeout,
         startup_timeout=startup_timeout,
+        browser=browser,
     )
     try:
         records = run_batch(submissions, out, options, progress=ProgressBar())
@@ -119,3 +122,36 @@ def grade(
         f"{len(records)} submission(s): {graded} graded, {len(records) - graded} could not run. "
         f"See {out / 'grades.csv'} and {out / 'report.html'}."
     )
+
+
+@main.command()
+@click.argument("target", required=False, default=None)
+@click.option(
+    "--port", type=click.IntRange(min=0, max=65535), default=5000, show_default=True, help="0 picks a free port"
+)
+@click.option("--in-process", is_flag=True, help="import the target here instead of a sandboxed child")
+def serve(target: str | None, port: int, in_process: bool) -> None:
+    """Serve TARGET (default: the robust reference) on a real WSGI server on 127.0.0.1, to explore by hand
+    or in a browser. Submissions stay sandboxed unless --in-process."""
+    from .live_server import LiveServer
+    from .loading import LoadError
+    from .targets import DEFAULT_TARGET, open_target
+
+    try:
+        opened = open_target(target or DEFAULT_TARGET, isolate=False if in_process else None)
+    except LoadError as error:
+        raise click.ClickException(f"cannot load {target or DEFAULT_TARGET}: {error}") from None
+    try:
+        server = LiveServer(opened.transport, port)
+    except OSError as error:
+        opened.close()
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error}") from None
+    click.echo(f"Serving {opened.description} at {server.url} (Ctrl-C to stop)", err=False)
+    sys.stdout.flush()
+    try:
+        server.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server.server_close()
+        opened.close()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from .grading import Grade
 
 SHOWN = ("visible",)
+SCREENSHOT = re.compile(r"screenshot: (\S+\.png)")
 
 
-def feedback_markdown(name: str, grade: Grade, *, screenshots: dict[str, str] | None = None) -> str:
+def feedback_markdown(name: str, grade: Grade) -> str:
     """Visible checks only: hidden and later-released ones are counted, not described."""
     lines = [f"# Feedback for {name}", ""]
     if grade.load_error:
@@ -23,9 +26,7 @@ def feedback_markdown(name: str, grade: Grade, *, screenshots: dict[str, str] | 
             lines += [f"### {check.requirement_id}: {check.title} (0 / {check.max_score:g})", ""]
             for message in check.messages:
                 lines += ["```", message.strip(), "```", ""]
-            for label, path in (screenshots or {}).items():
-                if label.startswith(check.requirement_id):
-                    lines += [f"What the browser saw: [{path}]({path})", ""]
+                lines += [f"What the browser saw: ![{shot}]({shot})\n" for shot in SCREENSHOT.findall(message)]
     if passed:
         lines += ["## Passed", ""] + [f"- {c.requirement_id}: {c.title} ({c.score:g})" for c in passed] + [""]
     if skipped:

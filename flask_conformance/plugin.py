@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .rubric import Rubric, RubricError, load_rubric
+
+if TYPE_CHECKING:
+    from .client import Client
 from .settings import Settings, add_options, read_settings
 
 SETTINGS = pytest.StashKey[Settings]()
@@ -26,6 +30,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requirement(id): the requirement ID (see SPEC.md) a spec test checks")
+    config.addinivalue_line("markers", "browser: drives headless Chromium (skipped, saying why, when there is none)")
     settings = read_settings(config, dict(os.environ))
     config.stash[SETTINGS] = settings
     from hypothesis import HealthCheck
@@ -157,3 +162,57 @@ def form_page(conformance_target: object) -> object:
     if page is None:
         pytest.skip(conformance_target.form_skip_reason)  # type: ignore[attr-defined]
     return parse_form_page(page)
+
+
+@pytest.fixture(scope="session")
+def live_url(conformance_target: object) -> Iterator[str]:
+    """The target as a live URL: itself for a URL target, else served on 127.0.0.1 through its transport."""
+    from .live_server import LiveServer
+
+    if conformance_target.kind == "url":  # type: ignore[attr-defined]
+        yield conformance_target.transport.base_url + "/"  # type: ignore[attr-defined]
+        return
+    server = LiveServer(conformance_target.transport).start()  # type: ignore[attr-defined]
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium(pytestconfig: pytest.Config) -> Iterator[object]:
+    """Headless Chromium through Playwright; skips with one reason when there is none."""
+    from .browser import find_chromium, launch
+
+    executable = find_chromium(pytestconfig.stash[SETTINGS].chromium)
+    reason = ""
+    if executable is None:
+        reason = "no Chromium found: install Debian's chromium, or give --chromium / FLASK_CONFORMANCE_CHROMIUM"
+    else:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            reason = "Playwright is not installed: pip install 'flask-conformance[browser]'"
+    if reason:
+        if os.environ.get("FLASK_CONFORMANCE_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + " (and FLASK_CONFORMANCE_REQUIRE_BROWSER=1)", pytrace=False)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, str(executable))
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_walk(
+    request: pytest.FixtureRequest, client: Client, chromium: object, live_url: str, conformance_target: object
+) -> Iterator[object]:
+    """Walks through the target's login.html in a fresh browser page; see ``BrowserCheck``."""
+    from .browser_check import BrowserCheck
+
+    page_path = conformance_target.form_page  # type: ignore[attr-defined]
+    if page_path is None:
+        pytest.skip(conformance_target.form_skip_reason)  # type: ignore[attr-defined]
+    context = chromium.new_context()  # type: ignore[attr-defined]
+    context.set_default_timeout(10_000)
+    artifacts = request.config.stash[SETTINGS].artifacts
+    yield BrowserCheck(client, context.new_page(), page_path.read_bytes(), live_url, artifacts, request.node.name)
+    context.close()

@@ -113,6 +113,20 @@ REQUIREMENTS = _requirements(
         "FORM-SUBMIT", "tutorial", 2, "The form has a submit control", '"<input type = "submit" value = "submit" />"'
     ),
     Requirement(
+        "BROWSER-POST",
+        "tutorial",
+        4,
+        "In Chromium, submitting login.html's form lands on the welcome page",
+        '"open login.html in the browser, enter name in the text field and click Submit"',
+    ),
+    Requirement(
+        "BROWSER-GET",
+        "tutorial",
+        3,
+        "In Chromium, the form switched to GET lands on the welcome page too",
+        "\"Change the method parameter to 'GET' in login.html and open it again in the browser\"",
+    ),
+    Requirement(
         "ROBUST-MISSING-NAME",
         "robust",
         4,
@@ -142,6 +156,13 @@ REQUIREMENTS = _requirements(
         2,
         "login.html declares UTF-8",
         "POLICY.md, robust: Chromium posts Zoë as Zo%EB from an undeclared page",
+    ),
+    Requirement(
+        "ROBUST-BROWSER-UTF8",
+        "robust",
+        3,
+        "In Chromium, a non-ASCII name typed into login.html arrives intact",
+        "POLICY.md, robust: typing Zoë into the lesson's page in Chromium sends Zo%EB",
     ),
 )
 

@@ -66,6 +66,12 @@ OPTIONS = (
     Option("request_timeout", "seconds a target may take to answer one request (default 5)", "5"),
     Option("startup_timeout", "seconds a sandboxed target may take to import (default 10)", "10"),
     Option("results", "write Gradescope's results.json here", None),
+    Option(
+        "artifacts",
+        "where screenshots of failed browser checks go (default: beside --results, else ./flask-conformance-artifacts)",
+        None,
+    ),
+    Option("chromium", "the Chromium to drive (default: /usr/bin/chromium, or chromium on PATH)", None),
     Option("rubric", "a TOML rubric overriding points and visibility per requirement", None),
 )
 
@@ -80,6 +86,8 @@ class Settings:
     startup_timeout: float
     results: Path | None
     rubric: Path | None
+    artifacts: Path
+    chromium: str | None
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -133,6 +141,7 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
 
         return check
 
+    results = parsed("results", Path, "a path")
     return Settings(
         target=parsed("target", str, "a target"),
         profile=parsed("profile", profile, "a profile: choose " + " or ".join(PROFILES)),
@@ -140,6 +149,9 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
         examples=parsed("examples", positive(int), "a positive whole number"),
         request_timeout=parsed("request_timeout", positive(float), "a positive number of seconds"),
         startup_timeout=parsed("startup_timeout", positive(float), "a positive number of seconds"),
-        results=parsed("results", Path, "a path"),
+        results=results,
         rubric=parsed("rubric", Path, "a path"),
+        artifacts=parsed("artifacts", Path, "a path")
+        or (results.parent if results is not None else Path("flask-conformance-artifacts")),
+        chromium=parsed("chromium", str, "a path"),
     )

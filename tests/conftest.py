@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
@@ -74,3 +77,24 @@ def serve_wsgi() -> Iterator[object]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def chromium_page() -> Iterator[Any]:
+    """A page in headless Chromium; skips, or fails under FLASK_CONFORMANCE_REQUIRE_BROWSER=1, without one."""
+    from flask_conformance.browser import find_chromium, launch
+
+    executable = find_chromium()
+    if executable is None:
+        reason = "no Chromium: install Debian's chromium or set FLASK_CONFORMANCE_CHROMIUM"
+        if os.environ.get("FLASK_CONFORMANCE_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright, executable)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()

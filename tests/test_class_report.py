@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser import chromium_page
 from click.testing import CliRunner
 
-from conftest import IMPLEMENTATIONS
+from conftest import IMPLEMENTATIONS, chromium_page
 from flask_conformance.cli import main
 
 

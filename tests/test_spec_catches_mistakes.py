@@ -43,8 +43,8 @@ TUTORIAL_MISTAKES = {
     "welcome_lowercases.py": {"test_welcome_page", "test_names_by_post"},
     "welcome_route_renamed.py": {"test_redirect_target", "test_welcome_page"},
     "welcome_typo.py": {"test_welcome_page", "test_names_by_post", "test_names_by_get"},
-    "form_wrong_action": {"test_form_action"},
-    "form_wrong_field": {"test_form_text_input"},
+    "form_wrong_action": {"test_form_action", "test_walkthrough_as_written", "test_walkthrough_with_get"},
+    "form_wrong_field": {"test_form_text_input", "test_walkthrough_as_written", "test_walkthrough_with_get"},
     "form_wrong_method": {"test_form_method"},
     "form_no_submit": {"test_form_submit"},
 }
@@ -55,7 +55,7 @@ ROBUST_MISTAKES = {
     "slash_allowed.py": {"test_unroutable_names", "test_every_name_ends_well"},
     "missing_name_500.py": {"test_missing_name_is_refused", "test_no_server_errors"},
     "crashes_on_bad_bytes.py": {"test_no_server_errors"},
-    "no_charset": {"test_form_page_declares_utf8"},
+    "no_charset": {"test_form_page_declares_utf8", "test_non_ascii_name_arrives_intact"},
 }
 
 
@@ -97,6 +97,7 @@ ROBUST_SPEC_FUNCTIONS = {
     "test_every_name_ends_well",
     "test_name_is_escaped",
     "test_form_page_declares_utf8",
+    "test_non_ascii_name_arrives_intact",
 }
 
 

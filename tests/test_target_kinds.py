@@ -52,7 +52,9 @@ def test_lesson_reference_passes_tutorial_and_fails_robust(pytester):
         robust = run_spec(pytester, "--target", target, "--profile", "robust")
         assert robust.ret == 1
         assert any("test_robust.py" in node for node in robust.failed)
-        assert not any("test_robust.py" not in node for node in robust.failed), robust.failed
+        # The lesson's page declares no charset: the robust browser walk sees Zoë arrive as Zo%EB.
+        outside = {node for node in robust.failed if "test_robust.py" not in node}
+        assert {node.split("[")[0] for node in outside} == {"test_browser.py::test_non_ascii_name_arrives_intact"}
 
 
 def test_robust_reference_passes_both_profiles_as_module_and_factory(pytester):
@@ -76,7 +78,7 @@ def test_live_non_flask_server_by_url(pytester, prefix):
     finally:
         server.shutdown()
         server.server_close()
-    result.assert_outcomes(passed=33, skipped=4, deselected=32)
+    result.assert_outcomes(passed=33, skipped=8, deselected=34)  # no login.html: form and browser checks skip
 
 
 def test_refused_url_fails_each_check_without_crashing(pytester):

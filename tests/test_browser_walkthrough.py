@@ -1,0 +1,99 @@
+"""The lesson's walkthrough in Chromium fails wrong pages for the right reason, with a screenshot."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import IMPLEMENTATIONS, ROOT, run_spec
+from flask_conformance.cli import main
+
+pytestmark = pytest.mark.browser
+WRONG = IMPLEMENTATIONS / "wrong"
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def browser_messages(run):
+    return [line for line in run.output.splitlines() if line.startswith(("BROWSER-", "ROBUST-BROWSER-"))]
+
+
+def test_robust_reference_passes_the_walkthrough(pytester):
+    run = run_spec(pytester, "--target", str(ROOT / "reference_app" / "robust"), "--profile", "robust")
+    assert run.ret == 0, run.output
+    walked = {node for node in run.passed if node.startswith("test_browser.py::")}
+    assert len(walked) == 6
+
+
+def test_wrong_action_fails_for_that_reason(pytester, tmp_path):
+    run = run_spec(pytester, "--target", str(WRONG / "form_wrong_action"), "--in-process", "--artifacts", str(tmp_path))
+    messages = browser_messages(run)
+    assert len(messages) == 4
+    assert all("the browser ended at /signin showing 'Not Found" in message for message in messages)
+    screenshots = sorted(tmp_path.glob("browser-*.png"))
+    assert len(screenshots) == 4
+    for screenshot in screenshots:
+        assert screenshot.read_bytes()[:8] == PNG and screenshot.stat().st_size > 5_000
+        assert f"screenshot: {screenshot.name}" in run.output
+
+
+def test_wrong_field_name_fails_for_that_reason(pytester):
+    run = run_spec(pytester, "--target", str(WRONG / "form_wrong_field"), "--in-process")
+    messages = browser_messages(run)
+    assert len(messages) == 4
+    assert all("--data-binary name=" in message or "/login?name=" in message for message in messages)
+    assert all("the browser ended at /login" in message for message in messages)
+
+
+def test_lesson_page_sends_latin_1(pytester):
+    run = run_spec(pytester, "--target", str(ROOT / "reference_app" / "lesson"), "--profile", "robust")
+    messages = [message for message in browser_messages(run) if message.startswith("ROBUST-BROWSER-UTF8")]
+    assert len(messages) == 2
+    assert all("nm=Zo%EB" in message for message in messages)
+
+
+def test_batch_feedback_links_the_screenshot(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copytree(WRONG / "form_wrong_field", folder / "fay")
+    shutil.copytree(ROOT / "reference_app" / "lesson", folder / "leo")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(folder), "--out", str(out), "--browser"])
+    assert result.exit_code == 0, result.output
+    feedback = (out / "fay" / "feedback.md").read_text()
+    links = [line for line in feedback.splitlines() if line.startswith("What the browser saw: ![")]
+    assert len(links) == 4
+    for line in links:
+        name = line.split("](")[1].rstrip(")")
+        assert (out / "fay" / name).read_bytes()[:8] == PNG
+    assert not list((out / "leo").glob("*.png"))
+
+
+def test_serve_command_serves_a_sandboxed_target():
+    command = [
+        sys.executable,
+        "-m",
+        "flask_conformance",
+        "serve",
+        str(ROOT / "reference_app" / "lesson"),
+        "--port",
+        "0",
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    try:
+        line = server.stdout.readline()
+        assert line.startswith("Serving app.py:app at http://127.0.0.1:")
+        port = int(line.split("127.0.0.1:")[1].split("/")[0])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/login?nm=Zo%C3%AB")
+        answer = connection.getresponse()
+        assert (answer.status, answer.getheader("Location")) == (302, "/success/Zo%C3%AB")
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
