@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import NoReturn
 from urllib.parse import quote, urlencode, urlsplit
 
-from .exchange import Exchange, Request, describe
+from .exchange import Exchange, Request, describe, encode_multipart
 from .transport import Transport
 from .urls import name_in_path, resolve, same_origin
 
@@ -111,17 +110,3 @@ class Client:
         elif got:
             lines[0] += f" It got: {got}."
         raise ConformanceFailure("\n".join(lines))
-
-
-def encode_multipart(fields: dict[str, str]) -> tuple[bytes, str]:
-    """A multipart/form-data body as a browser sends it, with a fixed-shape boundary."""
-    boundary = "----flask-conformance-" + uuid.uuid5(uuid.NAMESPACE_URL, repr(fields)).hex
-    parts = []
-    for key, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'.encode()
-            + value.encode("utf-8")
-            + b"\r\n"
-        )
-    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-    return body, f"multipart/form-data; boundary={boundary}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import uuid
 from dataclasses import dataclass, field
 
 Headers = tuple[tuple[str, str], ...]
@@ -136,3 +137,17 @@ def describe(response: Response, *, body: bool = True) -> str:
     elif body:
         parts.append("an empty body")
     return ", ".join(parts)
+
+
+def encode_multipart(fields: dict[str, str]) -> tuple[bytes, str]:
+    """A multipart/form-data body as a browser sends it, with a fixed-shape boundary."""
+    boundary = "----flask-conformance-" + uuid.uuid5(uuid.NAMESPACE_URL, repr(fields)).hex
+    parts = []
+    for key, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'.encode()
+            + value.encode("utf-8")
+            + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"

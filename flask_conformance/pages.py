@@ -39,8 +39,18 @@ def rendered_text(markup: str) -> str:
 
 
 def _has_welcome(text: str, name: str) -> bool:
+    """``welcome <name>`` as words: not ``xxwelcome``, and not ``welcome <name>xx`` (another name)."""
     expected = " " + name
-    return any(text.startswith(expected, match.end()) for match in _WELCOME.finditer(text))
+    for match in _WELCOME.finditer(text):
+        end = match.end() + len(expected)
+        if match.start() and text[match.start() - 1].isalnum():
+            continue
+        if not text.startswith(expected, match.end()):
+            continue
+        if name[-1:].isalnum() and text[end : end + 1].isalnum():
+            continue
+        return True
+    return False
 
 
 def shows_welcome(body: str, name: str) -> bool:

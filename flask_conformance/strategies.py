@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from .exchange import Request, encode_multipart
+
 # Characters the lesson's URL handling is most likely to get wrong, and text
 # that looks like an escape already: an f-string Location fails on these.
 TRICKY_CHARACTERS = "?#%+&= ;:@$,'\"<>\\~^`|{}[]!*()\t"
@@ -68,19 +70,46 @@ HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRA
 PATHS = ("/login", "/login/", "/success/x", "/success/", "/success/%FF", "/success/%00", "/", "/LOGIN")
 
 
+def paths() -> st.SearchStrategy[str]:
+    """Paths: the routes and their near misses, then ``/success/`` with any escaped name, then any path."""
+    from urllib.parse import quote
+
+    return st.one_of(
+        st.sampled_from(PATHS),
+        names().map(lambda name: "/success/" + quote(name, safe="")),
+        st.text(alphabet="/.%aFx0-_~", max_size=12).map(lambda path: "/" + path),
+    )
+
+
 @st.composite
 def raw_bodies(draw: st.DrawFn) -> tuple[bytes, str | None]:
     """A body and its Content-Type: urlencoded, multipart, JSON, empty, or bytes that are not UTF-8."""
     value = draw(st.one_of(names(), st.just(""), st.text(max_size=40)))
     kind = draw(
         st.sampled_from(
-            ["urlencoded", "duplicate", "multipart", "broken-multipart", "json", "latin-1", "binary", "none"]
+            [
+                "urlencoded",
+                "duplicate",
+                "multipart",
+                "broken-multipart",
+                "json",
+                "latin-1",
+                "binary",
+                "oversized",
+                "none",
+            ]
         )
     )
     if kind == "urlencoded":
         from urllib.parse import quote
 
         return f"nm={quote(value)}".encode(), "application/x-www-form-urlencoded"
+    if kind == "oversized":
+        size = draw(st.sampled_from([10_240, 65_536]))
+        return b"nm=" + (value.encode() or b"x") * (size // max(1, len(value.encode()))), (
+            "application/x-www-form-urlencoded"
+        )
+
     if kind == "duplicate":
         return b"nm=a&nm=b&nm=", "application/x-www-form-urlencoded"
     if kind == "multipart":
@@ -111,3 +140,75 @@ def query_strings() -> st.SearchStrategy[str]:
         ),
         names().map(lambda name: "nm=" + quote(name, safe="")),
     )
+
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+OTHER_FIELDS = (("lang", "en"), ("x", "1"), ("submit", "submit"), ("NM", "other"), ("nm_", "other"))
+
+
+def _query(fields: list[tuple[str, str]]) -> str:
+    from urllib.parse import quote
+
+    return "&".join(key + "=" + quote(value, safe="") for key, value in fields)
+
+
+def _fields(draw: st.DrawFn) -> list[tuple[str, str]]:
+    """``nm`` with a generated name, and up to two other fields, before or after it."""
+    fields = [("nm", draw(names())), *draw(st.lists(st.sampled_from(OTHER_FIELDS), max_size=2, unique=True))]
+    return fields[::-1] if draw(st.booleans()) else fields
+
+
+@st.composite
+def _login_by_post(draw: st.DrawFn) -> Request:
+    fields = _fields(draw)
+    query = draw(st.sampled_from(["", "nm=somebody-else", "x=1"]))
+    if draw(st.booleans()):
+        body, content_type = encode_multipart(dict(fields))
+    else:
+        body, content_type = _query(fields).encode(), FORM_TYPE
+    return Request("POST", "/login", query, (("Content-Type", content_type),), body)
+
+
+@st.composite
+def _login_by_get(draw: st.DrawFn) -> Request:
+    fields = _fields(draw)
+    method = draw(st.sampled_from(["GET", "HEAD"]))
+    if draw(st.booleans()):
+        return Request(method, "/login", _query(fields))
+    return Request(method, "/login", _query(fields), (("Content-Type", FORM_TYPE),), b"nm=somebody-else")
+
+
+@st.composite
+def _welcome(draw: st.DrawFn) -> Request:
+    from urllib.parse import quote
+
+    return Request(draw(st.sampled_from(["GET", "HEAD"])), "/success/" + quote(draw(names()), safe=""))
+
+
+@st.composite
+def _other_methods(draw: st.DrawFn) -> Request:
+    path = draw(st.sampled_from(["/login", "/success/x"]))
+    others = ["PUT", "DELETE", "PATCH", "OPTIONS"] + (["POST"] if path != "/login" else [])
+    return Request(draw(st.sampled_from(others)), path)
+
+
+@st.composite
+def _missing_name(draw: st.DrawFn) -> Request:
+    query = draw(st.sampled_from(["", "nm=", "x=1", "nm"]))
+    if draw(st.booleans()):
+        return Request("GET", "/login", query)
+    body = draw(st.sampled_from([b"", b"nm=", b"x=1"]))
+    return Request("POST", "/login", query, (("Content-Type", FORM_TYPE),), body)
+
+
+def probes(profile: str) -> st.SearchStrategy[Request]:
+    """Requests whose answer the profile fixes up to what POLICY.md lets differ (see ``comparison``).
+
+    The listed requirements' kinds of request, varied where they are not: other
+    fields beside ``nm`` and in either order, a stray query or body, every
+    method on both routes, longer names. Shrinks to the simplest request.
+    """
+    kinds = [_welcome(), _login_by_get(), _login_by_post(), _other_methods()]
+    if profile != "tutorial":
+        kinds.append(_missing_name())
+    return st.one_of(*kinds)

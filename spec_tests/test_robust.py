@@ -5,7 +5,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from flask_conformance.pages import rendered_text, shows_welcome
-from flask_conformance.strategies import HTTP_METHODS, PATHS, UNROUTABLE_NAMES, any_names, query_strings, raw_bodies
+from flask_conformance.strategies import HTTP_METHODS, UNROUTABLE_NAMES, any_names, paths, query_strings, raw_bodies
 
 
 @pytest.mark.requirement("ROBUST-MISSING-NAME")
@@ -22,12 +22,28 @@ from flask_conformance.strategies import HTTP_METHODS, PATHS, UNROUTABLE_NAMES, 
 )
 def test_missing_name_is_refused(client, method, query, form):
     exchange = client.send(method, "/login", query=query, form=form)
-    if not 400 <= exchange.response.status < 500:
+    if not is_refusal(exchange.response):
         client.fail(
             f"{method} /login without a name in the {'form' if method == 'POST' else 'query string'} "
-            "should be refused with a 4xx (400 Bad Request), not a crash or a redirect to a missing page",
+            "should be refused with a 4xx (400 Bad Request), not a crash or a redirect to a missing page"
+            + refusal_note(exchange.response),
             exchange,
         )
+
+
+# RFC 9110 §15.5.2, §15.5.6, §15.5.8: these refusals are malformed without their header.
+REFUSAL_MUST_CARRY = {401: "WWW-Authenticate", 405: "Allow", 407: "Proxy-Authenticate"}
+
+
+def is_refusal(response):
+    """A well-formed 4xx: any of them, but a 401, 405 or 407 must carry the header the RFC requires."""
+    header = REFUSAL_MUST_CARRY.get(response.status)
+    return 400 <= response.status < 500 and (header is None or response.header(header) is not None)
+
+
+def refusal_note(response):
+    header = REFUSAL_MUST_CARRY.get(response.status)
+    return f" (a {response.status} must carry a {header} header: RFC 9110)" if header else ""
 
 
 FORM = "application/x-www-form-urlencoded"
@@ -41,6 +57,10 @@ KNOWN_HARD_REQUESTS = [
     ("GET", "/login", "nm", (b"", None)),
     ("BREW", "/login", "", (b"", None)),
     ("GET", "/success/%FF", "", (b"", None)),
+    ("GET", "/", "", (b"", None)),
+    ("GET", "/login", "nm=" + "x" * 12_000, (b"", None)),
+    ("POST", "/login", "", (b"nm=" + b"x" * 12_000, FORM)),
+    ("POST", "/login", "", (b"nm=a&nm=b&nm=", FORM)),
 ]
 
 
@@ -52,7 +72,7 @@ def with_known_hard_requests(test):
 
 
 @pytest.mark.requirement("ROBUST-NO-5XX")
-@given(method=st.sampled_from(HTTP_METHODS), path=st.sampled_from(PATHS), query=query_strings(), body=raw_bodies())
+@given(method=st.sampled_from(HTTP_METHODS), path=paths(), query=query_strings(), body=raw_bodies())
 @with_known_hard_requests
 def test_no_server_errors(client, method, path, query, body):
     content, content_type = body
@@ -64,8 +84,14 @@ def test_no_server_errors(client, method, path, query, body):
 
 def flow_ends_well(client, method, name):
     login = client.login(method, name)
-    if 400 <= login.response.status < 500:
+    if is_refusal(login.response):
         return
+    if 400 <= login.response.status < 500:
+        client.fail(
+            f"{method} /login with nm={name!r} may be refused, with a well-formed 4xx" + refusal_note(login.response),
+            login,
+        )
+
     welcome = client.follow(login) if login.response.status in (302, 303) else None
     if welcome is None or welcome.response.status != 200 or not shows_welcome(welcome.response.text, name):
         client.fail(

@@ -43,6 +43,7 @@ TUTORIAL_MISTAKES = {
     "welcome_lowercases.py": {"test_welcome_page", "test_names_by_post"},
     "welcome_route_renamed.py": {"test_redirect_target", "test_welcome_page"},
     "welcome_typo.py": {"test_welcome_page", "test_names_by_post", "test_names_by_get"},
+    "welcome_with_counter.py": {"test_welcome_page", "test_names_by_post", "test_names_by_get"},
     "form_wrong_action": {"test_form_action", "test_walkthrough_as_written", "test_walkthrough_with_get"},
     "form_wrong_field": {"test_form_text_input", "test_walkthrough_as_written", "test_walkthrough_with_get"},
     "form_wrong_method": {"test_form_method"},
@@ -55,6 +56,7 @@ ROBUST_MISTAKES = {
     "slash_allowed.py": {"test_unroutable_names", "test_every_name_ends_well"},
     "missing_name_500.py": {"test_missing_name_is_refused", "test_no_server_errors"},
     "crashes_on_bad_bytes.py": {"test_no_server_errors"},
+    "bare_401.py": {"test_missing_name_is_refused", "test_unroutable_names", "test_every_name_ends_well"},
     "no_charset": {"test_form_page_declares_utf8", "test_non_ascii_name_arrives_intact"},
 }
 
