@@ -6,6 +6,7 @@ the grader itself failed, 2 for a usage error.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -154,4 +155,27 @@ def serve(target: str | None, port: int, in_process: bool) -> None:
         pass
     finally:
         server.server.server_close()
+        opened.close()
+
+
+@main.command()
+@click.argument("target")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="the lock file to write")
+@click.option("--in-process", is_flag=True, help="import the target here instead of a sandboxed child")
+def lock(target: str, out: Path, in_process: bool) -> None:
+    """Record TARGET's answers to the lock corpus (the listed requirements' requests and a fixed-seed
+    sample) in OUT; check later with pytest spec_tests --target TARGET --lock OUT."""
+    from .behaviour_lock import LockCheck
+    from .loading import LoadError
+    from .targets import open_target
+
+    try:
+        opened = open_target(target, isolate=False if in_process else None)
+    except LoadError as error:
+        raise click.ClickException(f"cannot load {target}: {error}") from None
+    logging.disable(logging.CRITICAL)  # an in-process app's own error log is not the kit's failure
+    try:
+        click.echo(LockCheck(opened.transport, target, out, update=True).run())
+    finally:
+        logging.disable(logging.NOTSET)
         opened.close()

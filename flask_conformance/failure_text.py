@@ -7,7 +7,8 @@ import re
 _FALSIFYING = re.compile(
     r"^(?:Falsifying|Failing)(?: explicit)? (?:example|test case): \w+\((?P<arguments>.*)\)$", re.DOTALL
 )
-_CLIENT_ARGUMENT = re.compile(r"\s*client=<[^>]*>,?")
+# Fixture objects and Hypothesis's interactive ``data`` say nothing a student can use.
+_FIXTURE_ARGUMENT = re.compile(r"\s*\w+=(?:<[^>]*>|data\(\.\.\.\)),?")
 
 
 def failure_text(error: BaseException) -> str:
@@ -16,6 +17,7 @@ def failure_text(error: BaseException) -> str:
     for note in getattr(error, "__notes__", []):
         match = _FALSIFYING.match(note.strip())
         if match:
-            arguments = " ".join(_CLIENT_ARGUMENT.sub("", match["arguments"]).split()).strip(", ")
-            lines.append(f"    (smallest failing example found: {arguments})")
+            arguments = " ".join(_FIXTURE_ARGUMENT.sub("", match["arguments"]).split()).strip(", ")
+            if arguments:
+                lines.append(f"    (smallest failing example found: {arguments})")
     return "\n".join(lines)

@@ -82,6 +82,9 @@ def grade(
         if not in_profile(requirement_id, profile) or requirement_id in rubric.dropped:
             continue
         mine = [outcome for outcome in outcomes if outcome.requirement_id == requirement_id]
+        if requirement.mode and not mine:
+            continue  # --against or --lock was not asked for
+
         failures = tuple(outcome.message for outcome in mine if outcome.outcome == "failed")
         points = rubric.points_for(requirement_id)
         if load_error:

@@ -16,6 +16,7 @@ from .rubric import Rubric, RubricError, load_rubric
 
 if TYPE_CHECKING:
     from .client import Client
+    from .targets import Target
 from .settings import Settings, add_options, read_settings
 
 SETTINGS = pytest.StashKey[Settings]()
@@ -74,7 +75,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from hypothesis import settings as hypothesis_settings
 
-    from .requirements import REQUIREMENTS, in_profile
+    from .requirements import REQUIREMENTS, is_checked
 
     # @given fixes its settings when the test module is imported, so a module a warm grader or an earlier
     # in-process session imported keeps that session's max_examples. Bind this session's profile instead.
@@ -84,7 +85,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         function = getattr(item, "obj", None)
         if getattr(function, "is_hypothesis_test", False):
             function._hypothesis_internal_use_settings = session_settings  # type: ignore[union-attr]
-    profile = config.stash[SETTINGS].profile
+    settings = config.stash[SETTINGS]
+    profile = settings.profile
+    modes = frozenset(mode for mode, on in (("against", settings.against), ("lock", settings.lock)) if on)
     dropped = config.stash[RUBRIC].dropped
     selected: list[pytest.Item] = []
     deselected: list[pytest.Item] = []
@@ -97,7 +100,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if requirement_id not in REQUIREMENTS:
             raise pytest.UsageError(f"{item.nodeid} names requirement {requirement_id!r}, which SPEC.md lacks")
         item.user_properties.append(("requirement", requirement_id))
-        keep = in_profile(requirement_id, profile) and requirement_id not in dropped
+        keep = is_checked(requirement_id, profile, modes) and requirement_id not in dropped
         (selected if keep else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
@@ -122,15 +125,11 @@ def pytest_runtest_makereport(
 def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
     """The target under test, opened once per session; a target that cannot load ends the run."""
     from .loading import LoadError
-    from .sandbox_child import Limits
-    from .targets import DEFAULT_TARGET, open_target
+    from .targets import DEFAULT_TARGET
 
     settings = pytestconfig.stash[SETTINGS]
-    limits = Limits(startup_timeout=settings.startup_timeout, request_timeout=settings.request_timeout)
     try:
-        target = open_target(
-            settings.target or DEFAULT_TARGET, isolate=False if settings.in_process else None, limits=limits
-        )
+        target = _open(settings, settings.target or DEFAULT_TARGET)
     except LoadError as error:
         collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)
         if collector is not None:
@@ -141,6 +140,15 @@ def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
         collector.target_description = target.description
     yield target
     target.close()
+
+
+def _open(settings: Settings, text: str) -> Target:
+    """Open a target with the session's isolation and timeouts; raises LoadError."""
+    from .sandbox_child import Limits
+    from .targets import open_target
+
+    limits = Limits(startup_timeout=settings.startup_timeout, request_timeout=settings.request_timeout)
+    return open_target(text, isolate=False if settings.in_process else None, limits=limits)
 
 
 @pytest.fixture
@@ -216,3 +224,47 @@ def browser_walk(
     artifacts = request.config.stash[SETTINGS].artifacts
     yield BrowserCheck(client, context.new_page(), page_path.read_bytes(), live_url, artifacts, request.node.name)
     context.close()
+
+
+@pytest.fixture(scope="session")
+def reference_target(pytestconfig: pytest.Config) -> Iterator[object]:
+    """The target of ``--against``: the profile's reference, or any target, opened like the target."""
+    from .loading import LoadError
+    from .targets import REFERENCES
+
+    settings = pytestconfig.stash[SETTINGS]
+    text = REFERENCES[settings.profile] if settings.against in (None, "reference") else str(settings.against)
+    try:
+        reference = _open(settings, text)
+    except LoadError as error:
+        pytest.exit(f"flask-conformance: cannot load the reference {text} (--against): {error}", returncode=1)
+    yield reference
+    reference.close()
+
+
+@pytest.fixture
+def differential(pytestconfig: pytest.Config, client: Client, reference_target: object) -> object:
+    """Sends a request to the target and to the reference, and fails where their answers differ."""
+    from .differential import Differential
+
+    return Differential(
+        client,
+        reference_target.transport,  # type: ignore[attr-defined]
+        reference_target.text,  # type: ignore[attr-defined]
+        pytestconfig.stash[SETTINGS].profile,
+    )
+
+
+@pytest.fixture
+def behaviour_lock(pytestconfig: pytest.Config, conformance_target: object) -> object:
+    """The ``--lock`` file, checked (or, with ``--update-lock``, rewritten) against the target."""
+    from .behaviour_lock import LockCheck
+
+    settings = pytestconfig.stash[SETTINGS]
+    assert settings.lock is not None
+    return LockCheck(
+        conformance_target.transport,  # type: ignore[attr-defined]
+        conformance_target.text,  # type: ignore[attr-defined]
+        settings.lock,
+        settings.update_lock,
+    )

@@ -18,6 +18,7 @@ class Requirement:
     points: float
     title: str
     source: str
+    mode: str = ""  # "against" or "lock": checked only when that option asks for it
 
 
 def _requirements(*rows: Requirement) -> dict[str, Requirement]:
@@ -164,7 +165,29 @@ REQUIREMENTS = _requirements(
         "In Chromium, a non-ASCII name typed into login.html arrives intact",
         "POLICY.md, robust: typing Zoë into the lesson's page in Chromium sends Zo%EB",
     ),
+    Requirement(
+        "DIFF-REFERENCE",
+        "tutorial",
+        0,
+        "With --against: generated requests get the reference's answers, up to what POLICY.md lets differ",
+        "the profile's reference app; POLICY.md, traps for the kit's own machinery",
+        mode="against",
+    ),
+    Requirement(
+        "LOCK-BEHAVIOUR",
+        "tutorial",
+        0,
+        "With --lock: the answers to the lock's requests have not changed",
+        "a behaviour lock recorded by flask-conformance lock",
+        mode="lock",
+    ),
 )
+
+
+def is_checked(requirement_id: str, profile: str, modes: frozenset[str]) -> bool:
+    """In the profile, and either always checked or asked for by its option."""
+    requirement = REQUIREMENTS[requirement_id]
+    return in_profile(requirement_id, profile) and (not requirement.mode or requirement.mode in modes)
 
 
 def in_profile(requirement_id: str, profile: str) -> bool:

@@ -23,7 +23,8 @@ class Option:
     name: str
     help: str
     default: str | None
-    flag_only: bool = False
+    switch: bool = False  # a flag without a value on the command line
+    bare: str | None = None  # what the flag means given without its value
 
     @property
     def flag(self) -> str:
@@ -56,6 +57,7 @@ OPTIONS = (
         "import the target into the grader instead of a sandboxed child: only for "
         "trusted code; faster for a student checking their own app",
         "false",
+        switch=True,
     ),
     Option(
         "examples",
@@ -73,6 +75,15 @@ OPTIONS = (
     ),
     Option("chromium", "the Chromium to drive (default: /usr/bin/chromium, or chromium on PATH)", None),
     Option("rubric", "a TOML rubric overriding points and visibility per requirement", None),
+    Option(
+        "against",
+        "differential testing: send the same generated requests to the target and to REF, any target "
+        "(bare --against: the reference of the profile), and report the first divergence",
+        None,
+        bare="reference",
+    ),
+    Option("lock", "a behaviour lock: fail on any change of the target's answers to the lock's requests", None),
+    Option("update_lock", "rewrite the --lock file with the target's answers, on purpose", "false", switch=True),
 )
 
 
@@ -88,13 +99,20 @@ class Settings:
     rubric: Path | None
     artifacts: Path
     chromium: str | None
+    against: str | None
+    lock: Path | None
+    update_lock: bool
 
 
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("flask-conformance", "grading a Flask 'HTTP methods' app")
     for option in OPTIONS:
-        if option.name == "in_process":
+        if option.switch:
             group.addoption(option.flag, action="store_const", const="true", default=None, help=option.help)
+        elif option.bare is not None:
+            group.addoption(
+                option.flag, nargs="?", const=option.bare, default=None, help=option.help + f" [env {option.env}]"
+            )
         else:
             group.addoption(option.flag, default=None, help=option.help + f" [env {option.env}]")
         parser.addini(option.ini, option.help, default=None)
@@ -154,4 +172,7 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
         artifacts=parsed("artifacts", Path, "a path")
         or (results.parent if results is not None else Path("flask-conformance-artifacts")),
         chromium=parsed("chromium", str, "a path"),
+        against=parsed("against", str, "a target"),
+        lock=parsed("lock", Path, "a path"),
+        update_lock=parsed("update_lock", boolean, "true or false"),
     )

@@ -14,6 +14,8 @@ from .sandbox_child import Limits
 from .transport import HttpTransport, Transport, WsgiTransport
 
 DEFAULT_TARGET = "reference_app.robust.app:app"
+REFERENCES = {"tutorial": "reference_app.lesson.app:app", "robust": DEFAULT_TARGET}  # each profile's reference
+
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _FILE_WITH_ATTRIBUTE = re.compile(r"^(?P<path>.+\.py):(?P<attribute>[^:/\\]+)$")
 

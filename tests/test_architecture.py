@@ -8,10 +8,10 @@ from conftest import ROOT
 
 LAYERS = [
     {"exchange", "requirements"},
-    {"urls", "pages", "form_page", "rubric", "strategies", "browser"},
+    {"urls", "pages", "form_page", "rubric", "strategies", "browser", "comparison", "corpus"},
     {"transport", "loading", "sandbox_protocol"},
     {"sandbox_child", "sandbox"},
-    {"targets", "client", "failure_text", "live_server", "browser_check"},
+    {"targets", "client", "failure_text", "live_server", "browser_check", "differential", "behaviour_lock"},
     {"grading", "results_json", "feedback", "class_report"},
     {"settings", "plugin", "results_collector"},
     {"batch", "cli"},

@@ -78,7 +78,7 @@ def test_live_non_flask_server_by_url(pytester, prefix):
     finally:
         server.shutdown()
         server.server_close()
-    result.assert_outcomes(passed=33, skipped=8, deselected=34)  # no login.html: form and browser checks skip
+    result.assert_outcomes(passed=33, skipped=8, deselected=36)  # no login.html: form and browser checks skip
 
 
 def test_refused_url_fails_each_check_without_crashing(pytester):
