@@ -154,6 +154,7 @@ def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Recor
 
 def failed_record(submission: Submission, out: Path, options: BatchOptions, status: str, seconds: float) -> Record:
     """A submission the grader could not finish: zero points, every check failed with the reason."""
+    from .requirements import checked_ids
     from .rubric import load_rubric
 
     result = grade(
@@ -163,6 +164,7 @@ def failed_record(submission: Submission, out: Path, options: BatchOptions, stat
         target=str(submission.path),
         load_error=status.split(": ", 1)[-1],
         execution_time=seconds,
+        checked=checked_ids(options.profile, browser=options.browser),
     )
     folder = out / submission.name
     write_results(folder / "results.json", result)

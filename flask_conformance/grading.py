@@ -70,6 +70,7 @@ def grade(
     target: str,
     load_error: str = "",
     execution_time: float = 0.0,
+    checked: frozenset[str] | None = None,
 ) -> Grade:
     """One check per requirement of the profile, in SPEC.md's order.
 
@@ -82,8 +83,8 @@ def grade(
         if not in_profile(requirement_id, profile) or requirement_id in rubric.dropped:
             continue
         mine = [outcome for outcome in outcomes if outcome.requirement_id == requirement_id]
-        if requirement.mode and not mine:
-            continue  # --against or --lock was not asked for
+        if (requirement.mode and not mine) or (checked is not None and requirement_id not in checked):
+            continue  # not asked for (--against, --lock, the browser), so neither earned nor lost
 
         failures = tuple(outcome.message for outcome in mine if outcome.outcome == "failed")
         points = rubric.points_for(requirement_id)

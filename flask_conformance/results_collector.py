@@ -21,6 +21,7 @@ class ResultsCollector:
         self.outcomes: list[TestOutcome] = []
         self.requirement_of: dict[str, str] = {}
         self.load_error = ""
+        self.checked: frozenset[str] | None = None
         self.target_description = settings.target or ""
         self.started = time.monotonic()
 
@@ -29,6 +30,12 @@ class ResultsCollector:
             marker = item.get_closest_marker("requirement")
             if marker is not None:
                 self.requirement_of[item.nodeid] = marker.args[0]
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """What this run checks, after the profile and ``-m`` deselected the rest: a load error fails only these."""
+        self.checked = frozenset(
+            self.requirement_of[item.nodeid] for item in session.items if item.nodeid in self.requirement_of
+        )
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         requirement_id = self.requirement_of.get(report.nodeid)
@@ -48,6 +55,7 @@ class ResultsCollector:
             target=self.target_description,
             load_error=self.load_error,
             execution_time=time.monotonic() - self.started,
+            checked=self.checked,
         )
 
     @pytest.hookimpl(trylast=True)

@@ -125,3 +125,5 @@ def test_bundled_examples_are_graded(tmp_path):
     assert set(rows) == {path.name for path in EXAMPLES.iterdir()}
     assert rows["alice"]["score"] == rows["alice"]["max_score"]
     assert rows["dave"]["status"].startswith("load-error")
+    # A load error fails what the run checks, no more: without --browser, not the browser requirements either.
+    assert rows["dave"]["max_score"] == rows["alice"]["max_score"]

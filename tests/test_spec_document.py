@@ -56,3 +56,17 @@ def test_every_spec_test_names_a_requirement():
                     isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", "") == "requirement"
                     for decorator in node.decorator_list
                 ), f"{path.name}::{node.name} names no requirement"
+
+
+def test_browser_requirements_are_the_ones_checked_in_chromium():
+    """Batch grading leaves browser requirements out of a grade unless --browser: the flag must match the marker."""
+    module = SPEC / "test_browser.py"
+    assert "pytestmark = pytest.mark.browser" in module.read_text()
+    in_chromium = {
+        requirement_id
+        for requirement_id, tests in ids_named_by_spec_tests().items()
+        if any(test.startswith("test_browser::") for test in tests)
+    }
+    assert in_chromium == {
+        requirement_id for requirement_id, requirement in REQUIREMENTS.items() if requirement.browser
+    }
