@@ -150,7 +150,14 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
             raise ValueError
         return value.lower() in ("1", "true", "yes", "on")
 
+    def reference(value: str) -> str:
+        folder = Path(value)
+        if folder.is_dir() and any(folder.glob("test_*.py")):
+            raise ValueError  # a folder of tests, not an app
+        return value
+
     def positive(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+
         def check(value: str) -> Any:
             number = convert(value)
             if number <= 0:
@@ -172,7 +179,12 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
         artifacts=parsed("artifacts", Path, "a path")
         or (results.parent if results is not None else Path("flask-conformance-artifacts")),
         chromium=parsed("chromium", str, "a path"),
-        against=parsed("against", str, "a target"),
+        against=parsed(
+            "against",
+            reference,
+            "a target: a bare --against before a test path takes that path as its REF; "
+            "put --against last, or write --against=reference",
+        ),
         lock=parsed("lock", Path, "a path"),
         update_lock=parsed("update_lock", boolean, "true or false"),
     )

@@ -60,3 +60,9 @@ def test_unloadable_reference_ends_the_run_clearly(pytester):
     run = run_spec(pytester, "--against", str(IMPLEMENTATIONS / "broken" / "syntax_error.py"), "-k", "differential")
     assert run.ret == 1
     assert "cannot load the reference" in run.output and "Traceback" not in run.output
+
+
+def test_bare_against_before_the_test_path_is_a_clear_usage_error(pytester):
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--against", str(ROOT / "spec_tests"))
+    assert result.ret == 4  # pytest's usage error
+    assert "put --against last, or write --against=reference" in "\n".join(result.errlines + result.outlines)
