@@ -25,9 +25,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .atomic_file import write_atomically
 from .feedback import feedback_markdown
 from .grading import Grade, grade
-from .results_json import write_atomically, write_results
+from .results_json import write_results
 
 SPEC_DIRECTORY = Path(__file__).resolve().parent.parent / "spec_tests"
 CSV_COLUMNS = ("name", "score", "max_score", "passed", "failed", "status", "seconds")

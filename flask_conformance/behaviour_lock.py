@@ -21,10 +21,9 @@ from __future__ import annotations
 import ast
 import difflib
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
+from .atomic_file import write_atomically
 from .exchange import Request, Response, parse_allow
 from .transport import Transport
 
@@ -76,14 +75,6 @@ def record(transport: Transport, requests: list[Request]) -> dict[Request, list[
 def render(blocks: dict[Request, list[str]], target: str, path: str) -> str:
     header = HEADER.format(target=target, count=len(blocks), path=path)
     return header + "".join("\n" + "\n".join(lines) + "\n" for lines in blocks.values())
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
 
 
 class LockFormatError(ValueError):

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .atomic_file import write_atomically
 from .requirements import REQUIREMENTS
-from .results_json import write_atomically
 
 BAR = "#3b6ea8"
 FAIL = "#c0392b"

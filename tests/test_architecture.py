@@ -7,7 +7,7 @@ import ast
 from conftest import ROOT
 
 LAYERS = [
-    {"exchange", "requirements"},
+    {"exchange", "requirements", "atomic_file"},
     {"urls", "pages", "form_page", "rubric", "strategies", "browser", "comparison", "corpus"},
     {"transport", "loading", "sandbox_protocol"},
     {"sandbox_child", "sandbox"},

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import IMPLEMENTATIONS, ROOT
-from flask_conformance.results_json import write_atomically
+from flask_conformance.atomic_file import write_atomically
 from flask_conformance.rubric import RubricError, parse_rubric
 
 RUBRIC = """
