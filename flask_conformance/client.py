@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from typing import NoReturn
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
-from .exchange import Exchange, Request, describe, encode_multipart
+from .exchange import FORM_CONTENT_TYPE, Exchange, Request, describe, encode_fields, encode_multipart, success_path
 from .transport import Transport
 from .urls import name_in_path, resolve, same_origin
-
-FORM = "application/x-www-form-urlencoded"
 
 
 class ConformanceFailure(AssertionError):
@@ -43,10 +41,10 @@ class Client:
         headers: tuple[tuple[str, str], ...] = (),
     ) -> Exchange:
         """Send one request; ``query`` and ``form`` values are encoded the way a browser does."""
-        query_string = urlencode(query, quote_via=quote) if query else ""
+        query_string = encode_fields(query.items()) if query else ""
         if form is not None:
-            body = urlencode(form, quote_via=quote).encode()
-            headers += (("Content-Type", FORM),)
+            body = encode_fields(form.items()).encode()
+            headers += (("Content-Type", FORM_CONTENT_TYPE),)
         elif multipart is not None:
             body, content_type = encode_multipart(multipart)
             headers += (("Content-Type", content_type),)
@@ -95,7 +93,7 @@ class Client:
         return self._exchange(Request("GET", parts.path[len(root) :], parts.query))
 
     def welcome(self, name: str) -> Exchange:
-        return self.send("GET", "/success/" + quote(name, safe=""))
+        return self.send("GET", success_path(name))
 
     def fail(self, expected: str, exchange: Exchange | None = None, got: str | None = None) -> NoReturn:
         """End the check with a message in the student's terms.

@@ -8,18 +8,17 @@ versions), so a lock recorded today replays the same requests tomorrow.
 from __future__ import annotations
 
 import random
-from urllib.parse import quote
 
-from .exchange import Request, encode_multipart
-from .strategies import LOOKALIKE_ESCAPES, NON_ASCII_SAMPLES, TRICKY_CHARACTERS, UNROUTABLE_NAMES
+from .exchange import FORM_CONTENT_TYPE, Request, encode_fields, encode_multipart, success_path
+from .strategies import LOOKALIKE_ESCAPES, NON_ASCII_SAMPLES, TRICKY_CHARACTERS, UNROUTABLE_NAMES, routable
 
-FORM = (("Content-Type", "application/x-www-form-urlencoded"),)
+FORM = (("Content-Type", FORM_CONTENT_TYPE),)
 SEED = 20261127
 LISTED_NAMES = ("alice", "Ann Lee", "a?b", "a#b", "100%", "a+b", "a&nm=b", "%20", "Zoë 日本", "<b>bold", "&amp;")
 
 
-def _form(name: str) -> bytes:
-    return ("nm=" + quote(name, safe="")).encode()
+def _nm(name: str) -> str:
+    return encode_fields([("nm", name)])
 
 
 def _listed() -> list[Request]:
@@ -39,13 +38,13 @@ def _listed() -> list[Request]:
     ]
     for name in LISTED_NAMES:
         requests += [
-            Request("POST", "/login", "", FORM, _form(name)),
-            Request("GET", "/login", "nm=" + quote(name, safe="")),
-            Request("GET", "/success/" + quote(name, safe="")),
+            Request("POST", "/login", "", FORM, _nm(name).encode()),
+            Request("GET", "/login", _nm(name)),
+            Request("GET", success_path(name)),
         ]
     requests += [Request("GET", "/login"), Request("GET", "/login", "nm="), Request("POST", "/login", "", FORM, b"")]
-    requests += [Request("POST", "/login", "", FORM, _form(name)) for name in UNROUTABLE_NAMES]
-    requests += [Request("GET", "/login", "nm=" + quote(name, safe="")) for name in UNROUTABLE_NAMES]
+    requests += [Request("POST", "/login", "", FORM, _nm(name).encode()) for name in UNROUTABLE_NAMES]
+    requests += [Request("GET", "/login", _nm(name)) for name in UNROUTABLE_NAMES]
     requests += [
         Request("POST", "/login", "", FORM, b"nm=Zo\xeb"),
         Request("BREW", "/login"),
@@ -62,7 +61,7 @@ def _sampled_name(rng: random.Random) -> str:
         word = rng.choice(LOOKALIKE_ESCAPES + NON_ASCII_SAMPLES)
         cut = rng.randint(0, len(name))
         name = name[:cut] + word + name[cut:]
-    return name + "_" if name in (".", "..") else name
+    return routable(name)
 
 
 def _sampled(count: int, seed: int) -> list[Request]:
@@ -72,11 +71,11 @@ def _sampled(count: int, seed: int) -> list[Request]:
         name = _sampled_name(rng)
         kind = rng.choice(["post", "get", "head", "welcome"])
         if kind == "post":
-            requests.append(Request("POST", "/login", "", FORM, _form(name)))
+            requests.append(Request("POST", "/login", "", FORM, _nm(name).encode()))
         elif kind == "welcome":
-            requests.append(Request("GET", "/success/" + quote(name, safe="")))
+            requests.append(Request("GET", success_path(name)))
         else:
-            requests.append(Request(kind.upper(), "/login", "nm=" + quote(name, safe="")))
+            requests.append(Request(kind.upper(), "/login", _nm(name)))
     return requests
 
 

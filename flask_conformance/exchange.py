@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import shlex
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
 
 Headers = tuple[tuple[str, str], ...]
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+def encode_fields(fields: Iterable[tuple[str, str]]) -> str:
+    """Fields as a browser encodes a query string or an urlencoded form: every reserved character escaped."""
+    return urlencode(list(fields), quote_via=quote)
+
+
+def success_path(name: str) -> str:
+    """The welcome page's path for ``name``, the name in one escaped segment (as ``url_for`` builds it)."""
+    return "/success/" + quote(name, safe="")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from .exchange import Request, encode_multipart
+from .exchange import FORM_CONTENT_TYPE, Request, encode_fields, encode_multipart, success_path
 
 # Characters the lesson's URL handling is most likely to get wrong, and text
 # that looks like an escape already: an f-string Location fails on these.
@@ -13,7 +13,7 @@ LOOKALIKE_ESCAPES = ("%20", "%2F", "%25", "%3F", "%23", "%2e", "+", "&amp;", "&l
 NON_ASCII_SAMPLES = ("Zoë", "日本", "Ωmega", "ñandú", "emoji 😀", "ß", "İ", "\u00a0", "\u200b")
 
 
-def _routable(name: str) -> str:
+def routable(name: str) -> str:
     """A lone ``.`` or ``..`` is removed from a URL by normalisation: make it a routable name.
 
     A map, not a filter: Hypothesis pays for every rejected example, and this
@@ -45,7 +45,7 @@ def names() -> st.SearchStrategy[str]:
         st.sampled_from(LOOKALIKE_ESCAPES + NON_ASCII_SAMPLES),
         st.text(alphabet=alphabet, max_size=4),
     )
-    return st.one_of(plain, with_word).map(_routable)
+    return st.one_of(plain, with_word).map(routable)
 
 
 def name_batches(size: int = 8) -> st.SearchStrategy[list[str]]:
@@ -72,11 +72,9 @@ PATHS = ("/login", "/login/", "/success/x", "/success/", "/success/%FF", "/succe
 
 def paths() -> st.SearchStrategy[str]:
     """Paths: the routes and their near misses, then ``/success/`` with any escaped name, then any path."""
-    from urllib.parse import quote
-
     return st.one_of(
         st.sampled_from(PATHS),
-        names().map(lambda name: "/success/" + quote(name, safe="")),
+        names().map(success_path),
         st.text(alphabet="/.%aFx0-_~", max_size=12).map(lambda path: "/" + path),
     )
 
@@ -103,15 +101,13 @@ def raw_bodies(draw: st.DrawFn) -> tuple[bytes, str | None]:
     if kind == "urlencoded":
         from urllib.parse import quote
 
-        return f"nm={quote(value)}".encode(), "application/x-www-form-urlencoded"
+        return f"nm={quote(value)}".encode(), FORM_CONTENT_TYPE
     if kind == "oversized":
         size = draw(st.sampled_from([10_240, 65_536]))
-        return b"nm=" + (value.encode() or b"x") * (size // max(1, len(value.encode()))), (
-            "application/x-www-form-urlencoded"
-        )
+        return b"nm=" + (value.encode() or b"x") * (size // max(1, len(value.encode()))), (FORM_CONTENT_TYPE)
 
     if kind == "duplicate":
-        return b"nm=a&nm=b&nm=", "application/x-www-form-urlencoded"
+        return b"nm=a&nm=b&nm=", FORM_CONTENT_TYPE
     if kind == "multipart":
         return (
             b'--B\r\nContent-Disposition: form-data; name="nm"\r\n\r\n' + value.encode() + b"\r\n--B--\r\n",
@@ -124,7 +120,7 @@ def raw_bodies(draw: st.DrawFn) -> tuple[bytes, str | None]:
 
         return json.dumps({"nm": value}).encode(), "application/json"
     if kind == "latin-1":
-        return b"nm=Zo\xeb%FF%C3", "application/x-www-form-urlencoded"
+        return b"nm=Zo\xeb%FF%C3", FORM_CONTENT_TYPE
     if kind == "binary":
         return draw(st.binary(max_size=64)), draw(st.sampled_from(["application/octet-stream", "text/plain", None]))
     return b"", None
@@ -132,24 +128,15 @@ def raw_bodies(draw: st.DrawFn) -> tuple[bytes, str | None]:
 
 def query_strings() -> st.SearchStrategy[str]:
     """Raw query strings: none, empty nm, a name, duplicates, invalid escapes and invalid UTF-8."""
-    from urllib.parse import quote
-
     return st.one_of(
         st.sampled_from(
             ["", "nm", "nm=", "nm=a&nm=b", "nm=%FF", "nm=%", "nm=%zz", "nm=%C3", "x=1", "nm=" + "x" * 12000]
         ),
-        names().map(lambda name: "nm=" + quote(name, safe="")),
+        names().map(lambda name: encode_fields([("nm", name)])),
     )
 
 
-FORM_TYPE = "application/x-www-form-urlencoded"
 OTHER_FIELDS = (("lang", "en"), ("x", "1"), ("submit", "submit"), ("NM", "other"), ("nm_", "other"))
-
-
-def _query(fields: list[tuple[str, str]]) -> str:
-    from urllib.parse import quote
-
-    return "&".join(key + "=" + quote(value, safe="") for key, value in fields)
 
 
 def _fields(draw: st.DrawFn) -> list[tuple[str, str]]:
@@ -165,7 +152,7 @@ def _login_by_post(draw: st.DrawFn) -> Request:
     if draw(st.booleans()):
         body, content_type = encode_multipart(dict(fields))
     else:
-        body, content_type = _query(fields).encode(), FORM_TYPE
+        body, content_type = encode_fields(fields).encode(), FORM_CONTENT_TYPE
     return Request("POST", "/login", query, (("Content-Type", content_type),), body)
 
 
@@ -174,15 +161,13 @@ def _login_by_get(draw: st.DrawFn) -> Request:
     fields = _fields(draw)
     method = draw(st.sampled_from(["GET", "HEAD"]))
     if draw(st.booleans()):
-        return Request(method, "/login", _query(fields))
-    return Request(method, "/login", _query(fields), (("Content-Type", FORM_TYPE),), b"nm=somebody-else")
+        return Request(method, "/login", encode_fields(fields))
+    return Request(method, "/login", encode_fields(fields), (("Content-Type", FORM_CONTENT_TYPE),), b"nm=somebody-else")
 
 
 @st.composite
 def _welcome(draw: st.DrawFn) -> Request:
-    from urllib.parse import quote
-
-    return Request(draw(st.sampled_from(["GET", "HEAD"])), "/success/" + quote(draw(names()), safe=""))
+    return Request(draw(st.sampled_from(["GET", "HEAD"])), success_path(draw(names())))
 
 
 @st.composite
@@ -198,7 +183,7 @@ def _missing_name(draw: st.DrawFn) -> Request:
     if draw(st.booleans()):
         return Request("GET", "/login", query)
     body = draw(st.sampled_from([b"", b"nm=", b"x=1"]))
-    return Request("POST", "/login", query, (("Content-Type", FORM_TYPE),), body)
+    return Request("POST", "/login", query, (("Content-Type", FORM_CONTENT_TYPE),), body)
 
 
 def probes(profile: str) -> st.SearchStrategy[Request]:
