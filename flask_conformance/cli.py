@@ -10,13 +10,16 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from .batch import BatchOptions, Record, run_batch
 from .requirements import PROFILES
 from .rubric import RubricError, load_rubric
+
+if TYPE_CHECKING:
+    from .targets import Target
 
 
 class ProgressBar:
@@ -135,13 +138,9 @@ def serve(target: str | None, port: int, in_process: bool) -> None:
     """Serve TARGET (default: the robust reference) on a real WSGI server on 127.0.0.1, to explore by hand
     or in a browser. Submissions stay sandboxed unless --in-process."""
     from .live_server import LiveServer
-    from .loading import LoadError
-    from .targets import DEFAULT_TARGET, open_target
+    from .targets import DEFAULT_TARGET
 
-    try:
-        opened = open_target(target or DEFAULT_TARGET, isolate=False if in_process else None)
-    except LoadError as error:
-        raise click.ClickException(f"cannot load {target or DEFAULT_TARGET}: {error}") from None
+    opened = _open(target or DEFAULT_TARGET, in_process)
     try:
         server = LiveServer(opened.transport, port)
     except OSError as error:
@@ -166,16 +165,22 @@ def lock(target: str, out: Path, in_process: bool) -> None:
     """Record TARGET's answers to the lock corpus (the listed requirements' requests and a fixed-seed
     sample) in OUT; check later with pytest spec_tests --target TARGET --lock OUT."""
     from .behaviour_lock import LockCheck
-    from .loading import LoadError
-    from .targets import open_target
 
-    try:
-        opened = open_target(target, isolate=False if in_process else None)
-    except LoadError as error:
-        raise click.ClickException(f"cannot load {target}: {error}") from None
+    opened = _open(target, in_process)
     logging.disable(logging.CRITICAL)  # an in-process app's own error log is not the kit's failure
     try:
         click.echo(LockCheck(opened.transport, target, out, update=True).run())
     finally:
         logging.disable(logging.NOTSET)
         opened.close()
+
+
+def _open(target: str, in_process: bool) -> Target:
+    """Open a target for a command, sandboxed unless ``in_process``; a load error is the command's error."""
+    from .loading import LoadError
+    from .targets import open_target
+
+    try:
+        return open_target(target, isolate=False if in_process else None)
+    except LoadError as error:
+        raise click.ClickException(f"cannot load {target}: {error}") from None

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from .exchange import Exchange, parse_allow
 from .pages import rendered_text, shows_welcome
-from .urls import resolve
+from .urls import name_in_path, resolve
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,9 @@ def _location(exchange: Exchange) -> str:
 
 def _page(exchange: Exchange, profile: str) -> str:
     request, response = exchange.request, exchange.response
-    if request.method != "GET" or response.status != 200 or not request.path.startswith("/success/"):
+    name = name_in_path(request.path, "/success/")
+    if request.method != "GET" or response.status != 200 or name is None:
         return ""
-    name = unquote(request.path[len("/success/") :], errors="replace")
     body = response.text
     shown = shows_welcome(rendered_text(body), name) if profile != "tutorial" else shows_welcome(body, name)
     return f"{'shows' if shown else 'does not show'} 'welcome {name}'"
