@@ -10,7 +10,7 @@ from .loading import LoadError as LoadError
 from .requirements import REQUIREMENTS as REQUIREMENTS
 from .requirements import Requirement as Requirement
 from .sandbox import SandboxTransport as SandboxTransport
-from .sandbox_child import Limits as Limits
+from .limits import Limits as Limits
 from .targets import Target as Target
 from .targets import open_target as open_target
 from .transport import HttpTransport as HttpTransport

@@ -211,10 +211,8 @@ def _child(submission: Submission, out: Path, options: BatchOptions) -> None:  #
     """The grading child: grade, write the record, and leave without running the parent's exit handlers."""
     status = 0
     try:
-        from .sandbox_child import die_with_parent
-
         gc.freeze()  # the warm grader's heap: no collector walks over it, no pages copied by them
-        die_with_parent()
+        _die_with_parent()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
@@ -228,6 +226,14 @@ def _child(submission: Submission, out: Path, options: BatchOptions) -> None:  #
             status = 1
     finally:
         os._exit(status)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - forked
+    """A grading child does not outlive the batch (and its sandboxes die with it, see sandbox_command)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 def warm_up() -> None:

@@ -144,7 +144,7 @@ def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
 
 def _open(settings: Settings, text: str) -> Target:
     """Open a target with the session's isolation and timeouts; raises LoadError."""
-    from .sandbox_child import Limits
+    from .limits import Limits
     from .targets import open_target
 
     limits = Limits(startup_timeout=settings.startup_timeout, request_timeout=settings.request_timeout)

@@ -1,9 +1,9 @@
 """The grader's side of the sandbox: a transport whose app runs in a confined child process.
 
-The submission runs in a temporary copy of its folder, in a child forked from
-the grader (Flask is imported once, in the grader), in its own session and,
-where the OS allows, its own PID and network namespaces. The grade is decided
-here, only from the answers that come back over the socket.
+Each start executes a fresh interpreter (``sandbox_child``) under bubblewrap, as a uid leased to this
+sandbox alone, in a cgroup of its own where the machine allows (``sandbox_command``, ``uid_pool``,
+``cgroups``). The child inherits nothing of the grader but one socket. The grade is decided here, only
+from the answers that come back over that socket, each bounded before it is read (``sandbox_protocol``).
 """
 
 from __future__ import annotations
@@ -13,17 +13,23 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
 import tempfile
-import time
 from pathlib import Path
 
+from . import cgroups, sandbox_command
 from .exchange import Request, Response
+from .limits import Limits
 from .loading import AppSpec, LoadError
-from .sandbox_child import Limits, child_user, run_child
-from .sandbox_protocol import ProtocolError, decode_response, encode_request, receive_frame, send_frame
+from .sandbox_child import CHILD_MODULES
+from .sandbox_protocol import ProtocolError, decode_response, encode_request, plain_text, receive_frame, send_frame
+from .submission_copy import CopyReport, copy_submission
+from .uid_pool import NoFreeUid, UidLease, lease_uid
 
-IGNORED = shutil.ignore_patterns(".git", "__pycache__", "*.pyc", ".venv", "venv", "node_modules", ".hypothesis")
 LOG_TAIL = 2000
+JOIN_CGROUP = 'for f; do [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; shift; done; shift; exec "$@"'
+# The kit's own folder, whose modules the child imports as the package ``sandbox_command.KIT_PACKAGE``.
+KIT_SOURCE = Path(__file__).resolve().parent
 
 
 class SandboxTransport:
@@ -34,38 +40,61 @@ class SandboxTransport:
     def __init__(self, spec: AppSpec, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self.workspace = Path(tempfile.mkdtemp(prefix="flask-conformance-"))
-        self.spec = _copy_into(spec, self.workspace / "submission")
+        os.chmod(self.workspace, 0o711)  # a plain child may pass through to its folders, not list them
+        self.copy_report, self._config = _prepare(spec, self.workspace)
         self.log_path = self.workspace / "output.log"
         self.description = ""
+        self.isolation = ""
         self.timeouts = 0
         self.crashes = 0
         self.gave_up = ""
         self.route_crashes: dict[tuple[str, str], int] = {}
         self.broken_routes: dict[tuple[str, str], str] = {}
         self._sock: socket.socket | None = None
-        self._outer = 0
-        self._inner = 0
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lease: UidLease | None = None
+        self._tree: cgroups.TreeLimit | None = None
+        self._bwrap = sandbox_command.find_bubblewrap()
+
+    @property
+    def spec_folder(self) -> Path:
+        """The grader's bounded copy of the submission: where its login.html is read from."""
+        return self.workspace / "submission"
 
     def start(self) -> str:
         """Start the child and wait for its import; raises LoadError with the reason it failed."""
+        self._prepare_confinement()
         parent_sock, child_sock = socket.socketpair()
-        read_pid, write_pid = os.pipe()
-        outer = os.fork()
-        if outer == 0:  # pragma: no cover - runs in the child, which never returns
-            try:
-                parent_sock.close()
-                os.close(read_pid)
-                run_child(child_sock, write_pid, self.spec, self.spec_folder, self.log_path, self.limits)
-            finally:
-                os._exit(70)
+        descriptor = child_sock.fileno()
+        if self._bwrap:
+            command = sandbox_command.bubblewrap_command(self._bwrap, self.workspace, descriptor, self.limits.disk)
+            config = {**self._config, "source": sandbox_command.INSIDE_SOURCE, "workdir": sandbox_command.INSIDE_APP}
+            config["tmpdir"] = sandbox_command.INSIDE_TMP
+        else:
+            command = sandbox_command.interpreter_command(str(self.workspace / "kit"), descriptor)
+            config = {**self._config, "source": str(self.spec_folder), "workdir": str(self.workspace / "app")}
+            config["tmpdir"] = str(self.workspace / "app")
+        if self._tree is not None:
+            command = ["/bin/sh", "-c", JOIN_CGROUP, "sh", *map(str, self._tree.procs_files), "--", *command]
+        if self._lease is not None:
+            config.update(uid=self._lease.uid, gid=self._lease.gid)
+        config["limits"] = self.limits.as_dict()
+        with self.log_path.open("ab") as log:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                pass_fds=(descriptor,),
+                cwd=self.workspace,
+                env={},
+                start_new_session=True,
+            )
         child_sock.close()
-        os.close(write_pid)
-        self._outer, self._sock = outer, parent_sock
-        with os.fdopen(read_pid, "rb") as pid_file:
-            self._inner = int(pid_file.read(32) or b"0")
-        parent_sock.settimeout(self.limits.startup_timeout)
+        self._sock = parent_sock
         try:
-            message = receive_frame(parent_sock)
+            send_frame(parent_sock, config)
+            message = receive_frame(parent_sock, self.limits.startup_timeout)
         except TimeoutError:
             self.stop()
             raise LoadError(
@@ -73,20 +102,39 @@ class SandboxTransport:
                 "Does it call app.run() outside `if __name__ == '__main__':`, wait for input, or loop forever?"
             ) from None
         except (EOFError, ProtocolError, OSError):
-            status = self.stop()
+            status = self.stop(grace=1.0)
+            if self._out_of_memory():
+                raise LoadError(
+                    f"importing it ran out of memory: its processes used more than {self.tree_memory >> 20} MB "
+                    "between them at module level."
+                ) from None
             raise LoadError(
-                f"the submission exited while it was being imported ({_exit_reason(status)}). "
+                f"the submission exited while it was being imported ({self._exit_reason(status)}). "
                 f"Remove the exit from module level.{self._log_hint()}"
             ) from None
         if "ready" in message:
-            self.description = str(message["ready"])
+            self.description = plain_text(message["ready"], 200)
             return self.description
         self.stop()
-        raise LoadError(str(message.get("load_error", "the submission sent an unexpected message")))
+        raise LoadError(plain_text(message.get("load_error", "the submission sent an unexpected message"), 4000))
 
-    @property
-    def spec_folder(self) -> Path:
-        return self.workspace / "submission"
+    def _prepare_confinement(self) -> None:
+        """Lease a uid and a cgroup once, for every start of this sandbox; describe what was achieved."""
+        if self.isolation:
+            return
+        parts = []
+        if os.getuid() == 0:
+            try:
+                self._lease = lease_uid()
+            except NoFreeUid as error:
+                raise LoadError(f"the grader could not start a sandbox: {error}") from None
+            if not self._bwrap:
+                _give_to(self.workspace / "app", self._lease.uid, self._lease.gid)
+            self._tree = cgroups.create(self.tree_memory, self.limits.processes)
+            parts.append(f"uid {self._lease.uid}")
+        parts.insert(0, "bubblewrap namespaces" if self._bwrap else "no namespaces (bubblewrap unavailable)")
+        parts.append(self._tree.describe() if self._tree else "per-process limits")
+        self.isolation = ", ".join(parts)
 
     def handle_request(self, request: Request) -> Response:
         """Carry one request. A route (method and first path segment) that hung once, or crashed the app
@@ -102,10 +150,9 @@ class SandboxTransport:
                 self.gave_up = f"the app could not be restarted: {error}"
                 return Response(0, error=self.gave_up)
         assert self._sock is not None
-        self._sock.settimeout(self.limits.request_timeout)
         try:
             send_frame(self._sock, encode_request(request))
-            return decode_response(receive_frame(self._sock))
+            return decode_response(receive_frame(self._sock, self.limits.request_timeout))
         except TimeoutError:
             self.stop()
             self.timeouts += 1
@@ -115,37 +162,52 @@ class SandboxTransport:
                 self.gave_up = f"the app stopped answering ({self.timeouts} requests timed out), so the kit gave up"
             return Response(0, error=f"no answer within {limit}; the app was stopped")
         except (EOFError, ProtocolError, OSError) as failure:
-            status = self.stop()
+            status = self.stop(grace=0.0 if isinstance(failure, ProtocolError) else 1.0)
             self.crashes += 1
             self.route_crashes[route] = self.route_crashes.get(route, 0) + 1
-            what = f"sent {failure}" if isinstance(failure, ProtocolError) else f"died ({_exit_reason(status)})"
+            what = f"sent {failure}" if isinstance(failure, ProtocolError) else f"died ({self._exit_reason(status)})"
             if self.route_crashes[route] >= self.limits.crashes_per_route:
                 self.broken_routes[route] = f"the app's process {what} on {route[0]} {route[1]} requests, each time"
             if self.crashes >= self.limits.crashes_before_giving_up:
                 self.gave_up = f"the app crashed {self.crashes} times, so the kit gave up on it"
             return Response(0, error=f"the app's process {what} while answering")
 
-    def stop(self) -> int | None:
-        """Kill the child and everything it started; returns the child's exit status when known."""
+    def stop(self, grace: float = 0.0) -> int | None:
+        """Kill the child and everything it started; returns the child's exit status when known.
+
+        ``grace``: how long a child that closed its socket may take to exit by itself, so that its own
+        exit status, not the kill, is what the student is told."""
         if self._sock is not None:
             self._sock.close()
             self._sock = None
-        if not self._outer:
+        process, self._process = self._process, None
+        if process is None:
             return None
-        for pid in (self._inner,):
-            if pid:
-                with contextlib.suppress(ProcessLookupError):
+        if grace:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=grace)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        if self._tree is not None:
+            for pid in self._tree.pids():
+                with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
-        status = _wait(self._outer, 2.0)
-        if status is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._outer, signal.SIGKILL)
-            status = _wait(self._outer, 2.0)
-        self._outer = self._inner = 0
-        return status
+        if self._lease is not None:
+            _kill_every_process_of(self._lease.uid)
+        try:
+            return process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL was sent; the kernel is slow
+            return None
 
     def close(self) -> None:
         self.stop()
+        if self._tree is not None:
+            self._tree.kill_and_remove()
+            self._tree = None
+        if self._lease is not None:
+            _kill_every_process_of(self._lease.uid)
+            self._lease.release()
+            self._lease = None
         shutil.rmtree(self.workspace, ignore_errors=True)
 
     def output_tail(self) -> str:
@@ -161,6 +223,20 @@ class SandboxTransport:
         tail = self.output_tail().strip()
         return f" Its last output: {tail[-300:]!r}" if tail else ""
 
+    @property
+    def tree_memory(self) -> int:
+        """The whole tree's memory: one process's limit (which fails first, with MemoryError), its two tmpfs
+        folders, and room for the interpreter's own pages."""
+        return self.limits.memory + 2 * self.limits.disk + (64 << 20)
+
+    def _out_of_memory(self) -> bool:
+        return self._tree is not None and self._tree.out_of_memory()
+
+    def _exit_reason(self, status: int | None) -> str:
+        if self._out_of_memory():
+            return f"killed when its processes used more than {self.tree_memory >> 20} MB of memory between them"
+        return _exit_reason(status)
+
 
 def route_key(request: Request) -> tuple[str, str]:
     """``("GET", "/success/...")`` for ``GET /success/alice``: what one view most likely answers."""
@@ -169,57 +245,54 @@ def route_key(request: Request) -> tuple[str, str]:
     return request.method, f"/{segment}{rest}"
 
 
-def _wait(pid: int, timeout: float) -> int | None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            done, status = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            return None
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        if time.monotonic() > deadline:
-            return None
-        time.sleep(0.005)
-
-
 def _exit_reason(status: int | None) -> str:
     if status is None:
         return "it was stopped"
-    if status >= 128:
-        return (
-            f"killed by signal {signal.Signals(status - 128).name}"
-            if status - 128 in signal.valid_signals()
-            else f"status {status}"
-        )
+    if status < 0:
+        status = 128 - status
+    if status > 128:
+        number = status - 128
+        return f"killed by signal {signal.Signals(number).name}" if number in signal.valid_signals() else f"status {status}"
     return f"exit status {status}"
 
 
-def _copy_into(spec: AppSpec, destination: Path) -> AppSpec:
-    """A private copy of the submission, owned by the user the child runs as."""
-    if spec.path is None:
-        destination.mkdir(parents=True)
-        return AppSpec(module=spec.module, attribute=spec.attribute, search_path=spec.search_path or Path.cwd())
+def _prepare(spec: AppSpec, workspace: Path) -> tuple[CopyReport, dict[str, object]]:
+    """The submission's bounded copy, the kit modules the child runs, and what the child must load."""
+    kit = workspace / "kit" / sandbox_command.KIT_PACKAGE
+    kit.mkdir(parents=True)
+    (kit / "__init__.py").write_text("")
+    for name in CHILD_MODULES:
+        shutil.copyfile(KIT_SOURCE / name, kit / name)
+    (workspace / "app").mkdir(mode=0o700)
+    destination = workspace / "submission"
+    config: dict[str, object] = {"attribute": spec.attribute}
+    if spec.path is None:  # a module: trusted code the user asked to isolate, imported from its folder
+        report = copy_submission(spec.search_path or Path.cwd(), destination)
+        config["module"] = spec.module
+        return report, config
     source = spec.path.resolve()
     if source.is_dir():
-        shutil.copytree(source, destination, ignore=IGNORED, symlinks=True)
-        copied = destination
-    else:
-        destination.mkdir(parents=True)
-        shutil.copy2(source, destination / source.name)
-        for sibling in ("templates", "static"):
-            if (source.parent / sibling).is_dir():
-                shutil.copytree(source.parent / sibling, destination / sibling, ignore=IGNORED, symlinks=True)
-        copied = destination / source.name
-    user = child_user()
-    if user is not None:
-        _give_to(destination, *user)
-    return AppSpec(path=copied, attribute=spec.attribute)
+        return copy_submission(source, destination), config
+    report = copy_submission(source.parent, destination, only=(source.name, "templates", "static"))
+    config["relative_path"] = source.name
+    return report, config
 
 
 def _give_to(folder: Path, uid: int, gid: int) -> None:
-    os.chmod(folder.parent, 0o711)  # the child may pass through the workspace, not list or change it
-    for root, folders, files in os.walk(folder):
-        os.chown(root, uid, gid)
-        for name in folders + files:
-            os.lchown(os.path.join(root, name), uid, gid)
+    """The plain child's writable folder belongs to its uid alone."""
+    os.chown(folder, uid, gid)
+
+
+def _kill_every_process_of(uid: int) -> None:
+    """SIGKILL whatever still runs as a leased uid (a process that escaped its session), from a helper
+    that becomes that uid: kill(-1) then reaches exactly the processes of that uid."""
+    helper = os.fork()
+    if helper == 0:  # pragma: no cover - runs in the helper
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(helper, 0)

@@ -10,7 +10,7 @@ from pathlib import Path
 from .form_page import find_form_page
 from .loading import AppSpec, LoadError, load_app
 from .sandbox import SandboxTransport
-from .sandbox_child import Limits
+from .limits import Limits
 from .transport import HttpTransport, Transport, WsgiTransport
 
 DEFAULT_TARGET = "reference_app.robust.app:app"
@@ -88,6 +88,8 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
             sandbox.close()
             raise
         transport = sandbox
+        if kind == "folder":  # read login.html from the bounded copy, never from the student's folder
+            spec = AppSpec(path=sandbox.spec_folder, attribute=spec.attribute)
     else:
         app, description = load_app(spec)
         transport = WsgiTransport(app)
@@ -99,7 +101,7 @@ def _form_page(kind: str, spec: AppSpec) -> tuple[Path | None, str]:
     if kind == "folder":
         assert spec.path is not None
         page = find_form_page(spec.path)
-        return page, "" if page else f"no login.html in {spec.path} or its templates/ folder"
+        return page, "" if page else "no login.html in the submission folder or its templates/ folder"
     if kind == "module":
         assert spec.module is not None
         found = importlib.util.find_spec(spec.module.split(".")[0]) and importlib.util.find_spec(spec.module)

@@ -7,10 +7,10 @@ import ast
 from conftest import ROOT
 
 LAYERS = [
-    {"exchange", "requirements", "atomic_file"},
-    {"urls", "pages", "form_page", "rubric", "strategies", "browser", "comparison", "corpus"},
+    {"exchange", "requirements", "atomic_file", "limits"},
+    {"urls", "pages", "form_page", "rubric", "strategies", "browser", "comparison", "corpus", "submission_copy"},
     {"transport", "loading", "sandbox_protocol"},
-    {"sandbox_child", "sandbox"},
+    {"sandbox_child", "sandbox", "sandbox_command", "uid_pool", "cgroups"},
     {"targets", "client", "failure_text", "live_server", "browser_check", "differential", "behaviour_lock"},
     {"grading", "results_json", "feedback", "class_report"},
     {"settings", "plugin", "results_collector"},

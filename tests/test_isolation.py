@@ -32,11 +32,11 @@ def probe(tmp_path, monkeypatch):
     sandbox = SandboxTransport(AppSpec(path=submission))
     sandbox.start()
     response = sandbox.handle_request(Request("GET", "/probe"))
-    copy_written = (sandbox.spec_folder / "written-in-my-copy.txt").exists()
     sandbox.close()
     listener.close()
     assert response.status == 200, response
-    return json.loads(response.body), outside, copy_written
+    report = json.loads(response.body)
+    return report, outside, report["copy_written"]
 
 
 @needs_root
@@ -48,7 +48,8 @@ def test_no_network(probe):
 @needs_root
 def test_nothing_to_write_but_its_copy(probe):
     report, outside, copy_written = probe
-    assert report["write_outside"] in ("OSError", "PermissionError")
+    # Under bubblewrap the grader's folders do not exist for the child; elsewhere they are read-only to it.
+    assert report["write_outside"] in ("FileNotFoundError", "OSError", "PermissionError")
     assert outside.read_text() == "original"
     assert copy_written
 
@@ -68,5 +69,7 @@ def test_environment_is_scrubbed(probe):
 
 @needs_root
 def test_own_pid_namespace(probe):
+    """Its own PID namespace: bubblewrap's init (1) and the app (2), nothing of the machine."""
     report, _, _ = probe
-    assert report["pid"] == 1
+    assert report["pid"] == 2
+    assert report["visible_processes"] == [1, 2]

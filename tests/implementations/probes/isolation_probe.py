@@ -37,7 +37,11 @@ TARGET = ""  # replaced by the test
 def probe():
     with open("written-in-my-copy.txt", "w") as handle:
         handle.write("fine")
+    with open("written-in-my-copy.txt") as handle:
+        copy_written = handle.read() == "fine"
     return json.dumps({
+        "copy_written": copy_written,
+        "visible_processes": sorted(int(name) for name in os.listdir("/proc") if name.isdigit()),
         "connect": attempt(connect),
         "write_outside": attempt(write_outside),
         "environment": sorted(os.environ),
