@@ -104,6 +104,9 @@ def spec_arguments(submission: Path, results: Path, options: BatchOptions) -> li
         str(options.request_timeout),
         "--startup-timeout",
         str(options.startup_timeout),
+        # Within the batch's hard limit, so that a slow submission still writes the checks it finished.
+        "--time-limit",
+        str(max(1.0, options.timeout * 0.8 - options.request_timeout)),
     ]
     if options.rubric is not None:
         arguments += ["--rubric", str(options.rubric)]
@@ -200,7 +203,7 @@ def write_grades_csv(out: Path, records: list[Record]) -> None:
                 f"{record.max_score:g}",
                 record.passed,
                 record.failed,
-                record.status,
+                " ".join(record.status.split()),
                 f"{record.seconds:.2f}",
             ]
         )

@@ -30,9 +30,6 @@ class TreeLimit:
     def procs_files(self) -> list[Path]:
         return [folder / "cgroup.procs" for folder in self.folders]
 
-    def describe(self) -> str:
-        return f"{self.kind} (memory and processes of the whole tree)"
-
     def pids(self) -> set[int]:
         found: set[int] = set()
         for procs in self.procs_files:
@@ -133,6 +130,15 @@ def _create_v2(name: str, memory: int, processes: int) -> TreeLimit | None:
         TreeLimit([folder], "").kill_and_remove(0)
         return None
     return TreeLimit([folder], "cgroup v2")
+
+
+def available() -> str:
+    """Which kind of tree limit a sandbox started now would get (``""``: none), tried for real."""
+    tree = create(64 << 20, 8)
+    if tree is None:
+        return ""
+    tree.kill_and_remove(0)
+    return tree.kind
 
 
 def remove_stale() -> None:

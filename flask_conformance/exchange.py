@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import shlex
 import uuid
 from collections.abc import Iterable
@@ -66,12 +67,32 @@ class Response:
 
     @property
     def charset(self) -> str:
+        """The declared charset when a browser would decode with it too; UTF-8 otherwise."""
         content_type = self.header("Content-Type") or ""
         for part in content_type.split(";")[1:]:
             key, _, value = part.strip().partition("=")
             if key.lower() == "charset" and value:
-                return value.strip('"')
+                return browser_encoding(value.strip('"'))
         return "utf-8"
+
+
+# The encodings of the WHATWG Encoding Standard, which is all a browser decodes, by Python's codec name.
+# Anything else (an unknown label, or a codec such as punycode whose decoding time grows with the square of
+# the body) is read as UTF-8, the way the kit reads a page that declares nothing.
+BROWSER_ENCODINGS = frozenset(
+    {"utf-8", "utf-16-be", "utf-16-le", "utf-16", "ascii", "cp866", "koi8-r", "koi8-u", "mac-roman"}
+    | {"mac-cyrillic", "cp874", "gbk", "gb18030", "big5", "euc_jp", "iso2022_jp", "shift_jis", "euc_kr"}
+    | {f"iso8859-{number}" for number in (1, 2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)}
+    | {f"cp{number}" for number in range(1250, 1259)}
+)
+
+
+def browser_encoding(label: str) -> str:
+    try:
+        name = codecs.lookup(label[:40]).name
+    except (LookupError, ValueError):
+        return "utf-8"
+    return name if name in BROWSER_ENCODINGS else "utf-8"
 
 
 def find_header(headers: Headers, name: str) -> str | None:

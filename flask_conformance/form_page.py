@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -130,8 +132,18 @@ class _FormParser(HTMLParser):
             self._open = None
 
 
+def read_page(path: Path) -> bytes:
+    """At most ``MAX_PAGE`` bytes of a regular file, never following a link and never blocking on a FIFO."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return b""
+    with open(descriptor, "rb") as page:
+        return page.read(MAX_PAGE) if stat.S_ISREG(os.fstat(descriptor).st_mode) else b""
+
+
 def parse_form_page(path: Path) -> FormPage:
-    raw = path.read_bytes()[:MAX_PAGE]
+    raw = read_page(path)
     parser = _FormParser()
     parser.feed(raw.decode("utf-8", errors="replace"))
     parser.close()
@@ -141,6 +153,6 @@ def parse_form_page(path: Path) -> FormPage:
 def find_form_page(folder: Path) -> Path | None:
     """``login.html`` in a submission folder, or in its ``templates/``."""
     for candidate in (folder / "login.html", folder / "templates" / "login.html"):
-        if candidate.is_file():
+        if candidate.is_file() and not candidate.is_symlink():
             return candidate
     return None

@@ -63,7 +63,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     from .targets import DEFAULT_TARGET
 
     settings = config.stash[SETTINGS]
-    isolation = "in-process" if settings.in_process else "sandboxed child for files and folders"
+    if settings.in_process:
+        isolation = "in-process"
+    else:
+        from .sandbox import expected_isolation
+
+        isolation = f"files and folders sandboxed ({expected_isolation()})"
     return [
         f"flask-conformance: target {settings.target or DEFAULT_TARGET + ' (default)'}, "
         f"profile {settings.profile}, {isolation}",
@@ -138,6 +143,7 @@ def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
     collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)
     if collector is not None:
         collector.target_description = target.description
+        collector.isolation = target.isolation
     yield target
     target.close()
 
@@ -146,9 +152,12 @@ def _open(settings: Settings, text: str) -> Target:
     """Open a target with the session's isolation and timeouts; raises LoadError."""
     from .limits import Limits
     from .targets import open_target
+    from .transport import DeadlineTransport
 
     limits = Limits(startup_timeout=settings.startup_timeout, request_timeout=settings.request_timeout)
-    return open_target(text, isolate=False if settings.in_process else None, limits=limits)
+    target = open_target(text, isolate=False if settings.in_process else None, limits=limits)
+    target.transport = DeadlineTransport(target.transport, settings.time_limit)
+    return target
 
 
 @pytest.fixture
@@ -215,6 +224,7 @@ def browser_walk(
 ) -> Iterator[object]:
     """Walks through the target's login.html in a fresh browser page; see ``BrowserCheck``."""
     from .browser_check import BrowserCheck
+    from .form_page import read_page
 
     page_path = conformance_target.form_page  # type: ignore[attr-defined]
     if page_path is None:
@@ -222,7 +232,7 @@ def browser_walk(
     context = chromium.new_context()  # type: ignore[attr-defined]
     context.set_default_timeout(10_000)
     artifacts = request.config.stash[SETTINGS].artifacts
-    yield BrowserCheck(client, context.new_page(), page_path.read_bytes(), live_url, artifacts, request.node.name)
+    yield BrowserCheck(client, context.new_page(), read_page(page_path), live_url, artifacts, request.node.name)
     context.close()
 
 

@@ -23,6 +23,7 @@ class ResultsCollector:
         self.load_error = ""
         self.checked: frozenset[str] | None = None
         self.target_description = settings.target or ""
+        self.isolation = ""
         self.started = time.monotonic()
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -48,7 +49,7 @@ class ResultsCollector:
             self.outcomes.append(TestOutcome(requirement_id, report.nodeid, report.outcome, report.longreprtext))
 
     def result(self) -> Grade:
-        return grade(
+        result = grade(
             self.outcomes,
             profile=self.settings.profile,
             rubric=self.rubric,
@@ -57,6 +58,9 @@ class ResultsCollector:
             execution_time=time.monotonic() - self.started,
             checked=self.checked,
         )
+        if self.isolation:
+            result.extra["isolation"] = self.isolation
+        return result
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:

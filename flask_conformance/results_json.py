@@ -18,6 +18,7 @@ def gradescope_results(grade: Grade) -> dict[str, Any]:
         "execution_time": round(grade.execution_time, 3),
         "output": grade.summary(),
         "visibility": "visible",
+        "extra_data": dict(grade.extra),
         "tests": [
             {
                 "name": f"{check.requirement_id}: {check.title}",

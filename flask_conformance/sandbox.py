@@ -122,7 +122,6 @@ class SandboxTransport:
         """Lease a uid and a cgroup once, for every start of this sandbox; describe what was achieved."""
         if self.isolation:
             return
-        parts = []
         if os.getuid() == 0:
             try:
                 self._lease = lease_uid()
@@ -131,10 +130,9 @@ class SandboxTransport:
             if not self._bwrap:
                 _give_to(self.workspace / "app", self._lease.uid, self._lease.gid)
             self._tree = cgroups.create(self.tree_memory, self.limits.processes)
-            parts.append(f"uid {self._lease.uid}")
-        parts.insert(0, "bubblewrap namespaces" if self._bwrap else "no namespaces (bubblewrap unavailable)")
-        parts.append(self._tree.describe() if self._tree else "per-process limits")
-        self.isolation = ", ".join(parts)
+        self.isolation = describe_isolation(
+            bool(self._bwrap), self._lease.uid if self._lease else None, self._tree.kind if self._tree else ""
+        )
 
     def handle_request(self, request: Request) -> Response:
         """Carry one request. A route (method and first path segment) that hung once, or crashed the app
@@ -238,6 +236,22 @@ class SandboxTransport:
         return _exit_reason(status)
 
 
+def describe_isolation(bubblewrap: bool, uid: int | None, tree: str) -> str:
+    """What confines a sandbox, in the words of SECURITY.md's table."""
+    parts = ["bubblewrap namespaces" if bubblewrap else "no namespaces (bubblewrap unavailable)"]
+    parts.append(f"uid {uid} of its own" if uid is not None else "the grader's own uid (not root)")
+    parts.append(f"{tree} limits on the whole tree" if tree else "per-process limits")
+    return ", ".join(parts)
+
+
+def expected_isolation() -> str:
+    """What a sandbox started now would get: for the report header, before any submission runs."""
+    root = os.getuid() == 0
+    return describe_isolation(
+        sandbox_command.find_bubblewrap() is not None, 0 if root else None, cgroups.available() if root else ""
+    ).replace("uid 0 of its own", "a uid of its own")
+
+
 def route_key(request: Request) -> tuple[str, str]:
     """``("GET", "/success/...")`` for ``GET /success/alice``: what one view most likely answers."""
     segment = request.path.lstrip("/").split("/", 1)[0]
@@ -252,7 +266,11 @@ def _exit_reason(status: int | None) -> str:
         status = 128 - status
     if status > 128:
         number = status - 128
-        return f"killed by signal {signal.Signals(number).name}" if number in signal.valid_signals() else f"status {status}"
+        return (
+            f"killed by signal {signal.Signals(number).name}"
+            if number in signal.valid_signals()
+            else f"status {status}"
+        )
     return f"exit status {status}"
 
 

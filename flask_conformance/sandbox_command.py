@@ -52,7 +52,7 @@ def find_bubblewrap() -> str | None:
     return found if found and _bubblewrap_works(found) else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bubblewrap_works(bwrap: str) -> bool:
     probe = [bwrap, *_namespace_flags(), "--ro-bind", "/", "/", "--proc", "/proc", "true"]
     try:
@@ -88,8 +88,8 @@ def bubblewrap_command(bwrap: str, workspace: Path, descriptor: int, disk: int) 
     command += ["--proc", "/proc", "--dir", "/dev"]
     for device in DEVICES:
         command += ["--dev-bind", f"/dev/{device}", f"/dev/{device}"]
-    for folder in (INSIDE_APP, INSIDE_TMP):
-        command += ["--size", str(disk), "--perms", "01777", "--tmpfs", folder]
+    for writable in (INSIDE_APP, INSIDE_TMP):
+        command += ["--size", str(disk), "--perms", "01777", "--tmpfs", writable]
     command += ["--ro-bind", str(workspace / "submission"), INSIDE_SOURCE]
     command += [*_open_parents(Path(INSIDE_KIT)), "--ro-bind", str(workspace / "kit"), INSIDE_KIT]
     command += ["--chdir", INSIDE_APP, "--clearenv"]
@@ -118,7 +118,9 @@ def interpreter_folders() -> list[Path]:
     resolved = {place.resolve() for place in places if place.exists()}
     usr = Path("/usr")
     candidates = sorted(place for place in resolved if place != Path("/") and not place.is_relative_to(usr))
-    return [place for place in candidates if not any(place != other and place.is_relative_to(other) for other in candidates)]
+    return [
+        place for place in candidates if not any(place != other and place.is_relative_to(other) for other in candidates)
+    ]
 
 
 def kit_folders() -> list[Path]:

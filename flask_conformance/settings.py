@@ -67,6 +67,12 @@ OPTIONS = (
     ),
     Option("request_timeout", "seconds a target may take to answer one request (default 5)", "5"),
     Option("startup_timeout", "seconds a sandboxed target may take to import (default 10)", "10"),
+    Option(
+        "time_limit",
+        "seconds the whole run may spend on the target; checks that would run later fail, saying so, "
+        "and the results of those that finished are kept (default 300)",
+        "300",
+    ),
     Option("results", "write Gradescope's results.json here", None),
     Option(
         "artifacts",
@@ -95,6 +101,7 @@ class Settings:
     examples: int
     request_timeout: float
     startup_timeout: float
+    time_limit: float
     results: Path | None
     rubric: Path | None
     artifacts: Path
@@ -174,6 +181,7 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
         examples=parsed("examples", positive(int), "a positive whole number"),
         request_timeout=parsed("request_timeout", positive(float), "a positive number of seconds"),
         startup_timeout=parsed("startup_timeout", positive(float), "a positive number of seconds"),
+        time_limit=parsed("time_limit", positive(float), "a positive number of seconds"),
         results=results,
         rubric=parsed("rubric", Path, "a path"),
         artifacts=parsed("artifacts", Path, "a path")

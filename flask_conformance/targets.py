@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .form_page import find_form_page
+from .limits import Limits
 from .loading import AppSpec, LoadError, load_app
 from .sandbox import SandboxTransport
-from .limits import Limits
 from .transport import HttpTransport, Transport, WsgiTransport
 
 DEFAULT_TARGET = "reference_app.robust.app:app"
@@ -31,6 +31,7 @@ class Target:
     form_page: Path | None
     form_skip_reason: str
     isolated: bool
+    isolation: str = "in-process: no isolation"
 
     def close(self) -> None:
         self.transport.close()
@@ -78,6 +79,7 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
             None,
             "a live URL has no login.html to read",
             isolated=False,
+            isolation="a live server: the kit runs none of its code",
         )
     isolated = isolate if isolate is not None else kind != "module"
     if isolated:
@@ -94,7 +96,10 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
         app, description = load_app(spec)
         transport = WsgiTransport(app)
     form_page, reason = _form_page(kind, spec)
-    return Target(text, kind, description, transport, form_page, reason, isolated)
+    target = Target(text, kind, description, transport, form_page, reason, isolated)
+    if isinstance(transport, SandboxTransport):
+        target.isolation = "sandbox: " + transport.isolation
+    return target
 
 
 def _form_page(kind: str, spec: AppSpec) -> tuple[Path | None, str]:

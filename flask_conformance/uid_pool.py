@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
 import grp
+import os
 import pwd
 import tempfile
 from pathlib import Path
