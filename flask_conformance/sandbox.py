@@ -202,6 +202,7 @@ class SandboxTransport:
         if self._tree is not None:
             self._tree.kill_and_remove()
             self._tree = None
+        cgroups.remove_stale()  # those of graders killed before they could close their sandboxes
         if self._lease is not None:
             _kill_every_process_of(self._lease.uid)
             self._lease.release()

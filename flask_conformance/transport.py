@@ -125,7 +125,8 @@ class HttpTransport:
         headers = dict(request.headers)
         if request.body or request.method in ("POST", "PUT", "PATCH"):
             headers.setdefault("Content-Length", str(len(request.body)))
-        deadline = threading.Timer(self.timeout, _cut, (connection,))
+        cut = threading.Event()
+        deadline = threading.Timer(self.timeout, _cut, (connection, cut))
         deadline.start()
         try:
             connection.request(
@@ -136,7 +137,7 @@ class HttpTransport:
             )
             answer = connection.getresponse()
             body = answer.read(MAX_BODY)
-            if not deadline.is_alive():
+            if cut.is_set():
                 raise TimeoutError
             return Response(answer.status, tuple(answer.getheaders()), body)
         except TimeoutError:
@@ -144,7 +145,7 @@ class HttpTransport:
         except ConnectionRefusedError:
             return Response(0, error=f"connection refused by {self.host}:{self.port}")
         except (OSError, http.client.HTTPException) as error:
-            if not deadline.is_alive():
+            if cut.is_set():
                 return Response(0, error=f"no whole answer within {self.timeout:g} s")
             return Response(0, error=f"connection failed: {type(error).__name__}: {error}")
         finally:
@@ -155,8 +156,9 @@ class HttpTransport:
         pass
 
 
-def _cut(connection: http.client.HTTPConnection) -> None:
+def _cut(connection: http.client.HTTPConnection, cut: threading.Event) -> None:
     """Ends a request at its deadline: the blocked read returns at once."""
+    cut.set()
     sock = connection.sock
     if sock is not None:
         with contextlib.suppress(OSError):

@@ -1,0 +1,184 @@
+"""Everything the grader reads from a submission is bounded before it is read, and stays data."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import struct
+import threading
+import time
+
+import pytest
+
+from flask_conformance.exchange import Request, Response, browser_encoding
+from flask_conformance.feedback import fenced, inline
+from flask_conformance.form_page import MAX_PAGE, read_page
+from flask_conformance.sandbox_protocol import (
+    MAX_DEPTH,
+    ProtocolError,
+    decode_response,
+    nesting_depth,
+    receive_frame,
+)
+from flask_conformance.submission_copy import MAX_BYTES, copy_submission
+from flask_conformance.transport import DeadlineTransport, HttpTransport, WsgiTransport
+
+
+def _frame(data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + data
+
+
+@pytest.fixture
+def pair():
+    grader, child = socket.socketpair()
+    yield grader, child
+    grader.close()
+    child.close()
+
+
+def test_a_dripped_frame_is_cut_off_at_its_deadline(pair):
+    grader, child = pair
+    data = _frame(b'{"status": 200, "headers": [], "body": "", "error": ""}')
+
+    def drip():
+        for byte in data:
+            try:
+                child.send(bytes([byte]))
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    threading.Thread(target=drip, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        receive_frame(grader, timeout=0.5)
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_deeply_nested_frame_is_refused_before_parsing(pair):
+    grader, child = pair
+    bomb = _frame(b"[" * 200_000 + b"]" * 200_000)
+    threading.Thread(target=child.sendall, args=(bomb,), daemon=True).start()
+    with pytest.raises(ProtocolError, match="nested"):
+        receive_frame(grader, timeout=5)
+
+
+def test_nesting_depth_ignores_brackets_inside_strings():
+    assert nesting_depth(b'{"headers": [["Location", "[[[[[[[[{{{{"]]]}') == 3
+    assert nesting_depth(b'{"a": "\\"[[[[[[", "b": []}') == 2
+    assert nesting_depth(b"[" * 100) == MAX_DEPTH + 1
+
+
+def test_header_text_from_the_child_is_made_valid():
+    response = decode_response(
+        {
+            "status": 302,
+            "headers": [["Location", "/success/x\ud800\r\n# All checks passed\x00"]],
+            "body": "",
+            "error": "line\nbreak\ud800",
+        }
+    )
+    assert response.header("Location") == "/success/x\ufffd\ufffd\ufffd# All checks passed\ufffd"
+    assert response.error == "line break "
+
+
+@pytest.mark.parametrize("label", ["punycode", "utf8mb4", "idna", "utf-7", "rot13", "unicode_escape", "x" * 5000])
+def test_exotic_or_unknown_charsets_are_read_as_utf8(label):
+    assert browser_encoding(label) == "utf-8"
+    body = "welcome Zoë".encode() + b"a" * (1 << 20)
+    response = Response(200, (("Content-Type", f"text/html; charset={label}"),), body)
+    started = time.monotonic()
+    assert response.text.startswith("welcome Zoë")
+    assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.parametrize(("label", "codec"), [("latin-1", "iso8859-1"), ("Shift_JIS", "shift_jis"), ("UTF-8", "utf-8")])
+def test_browser_charsets_are_used(label, codec):
+    assert browser_encoding(label) == codec
+
+
+def test_a_dripping_live_server_is_cut_off_at_the_deadline():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def serve():
+        connection, _ = server.accept()
+        connection.recv(1000)
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 100:
+            try:
+                connection.send(bytes([byte]))
+            except OSError:
+                break
+            time.sleep(0.05)
+        connection.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    started = time.monotonic()
+    response = HttpTransport(f"http://127.0.0.1:{server.getsockname()[1]}", timeout=0.5).handle_request(
+        Request("GET", "/")
+    )
+    server.close()
+    assert response.status == 0 and "within 0.5 s" in response.error
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_run_past_its_time_limit_fails_the_checks_left():
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"welcome"]
+
+    transport = DeadlineTransport(WsgiTransport(app), 0.2)
+    assert transport.handle_request(Request("GET", "/")).status == 200
+    time.sleep(0.3)
+    late = transport.handle_request(Request("GET", "/"))
+    assert late.status == 0 and "0.2 s" in late.error and "ran out" in late.error
+
+
+def test_login_html_is_read_bounded_never_through_a_link_or_fifo(tmp_path):
+    big = tmp_path / "big.html"
+    big.write_bytes(b"a" * (MAX_PAGE + 10))
+    assert len(read_page(big)) == MAX_PAGE
+    link = tmp_path / "login.html"
+    link.symlink_to("/dev/zero")
+    assert read_page(link) == b""
+    fifo = tmp_path / "fifo.html"
+    os.mkfifo(fifo)
+    assert read_page(fifo) == b""
+
+
+def test_the_copy_is_bounded_and_follows_no_link_out(tmp_path):
+    source = tmp_path / "submission"
+    (source / "templates").mkdir(parents=True)
+    (source / "app.py").write_text("print('hi')")
+    (source / "templates" / "page.html").write_text("inside")
+    (source / "login.html").symlink_to("templates/page.html")
+    (source / "secret").symlink_to("/etc/passwd")
+    (source / "zero").symlink_to("/dev/zero")
+    (source / "loop").symlink_to("loop")
+    os.mkfifo(source / "pipe")
+    (source / "zz_huge.bin").write_bytes(b"x" * (MAX_BYTES + 1))
+    destination = tmp_path / "copy"
+    report = copy_submission(source, destination)
+    assert sorted(path.name for path in destination.iterdir()) == ["app.py", "login.html", "templates", "zz_huge.bin"]
+    assert (destination / "login.html").read_text() == "inside" and not (destination / "login.html").is_symlink()
+    assert report.bytes <= MAX_BYTES
+    skipped = " | ".join(report.skipped)
+    for name in ("secret", "zero", "loop", "pipe", "zz_huge.bin"):
+        assert name in skipped
+
+
+def test_feedback_text_cannot_leave_its_fence_or_start_markup():
+    evil = "x\n```\n# All checks passed\n<script>alert(1)</script>\n````"
+    block = fenced(evil)
+    assert block[0] == block[-1] == "`````"
+    assert "\n".join(block).count("`````") == 2
+    assert inline(evil) == "x \\`\\`\\` \\# All checks passed \\<script\\>alert\\(1\\)\\</script\\> \\`\\`\\`\\`"
+
+
+def test_results_survive_a_lone_surrogate(tmp_path):
+    from flask_conformance.atomic_file import write_atomically
+
+    write_atomically(tmp_path / "results.json", json.dumps({"output": "x\ud800"}, ensure_ascii=False))
+    assert json.loads((tmp_path / "results.json").read_text())["output"] == "x\ud800"

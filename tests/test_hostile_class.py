@@ -1,0 +1,339 @@
+"""A hostile class: one submission per attack of SECURITY.md, graded in one batch beside honest ones.
+
+Each attack is checked twice: the honest submissions graded beside it get exactly the grades they get
+alone, and the attack, asked at ``GET /probe`` what it achieved, achieved nothing. Then nothing of the
+class is left on the machine. These need root and bubblewrap; elsewhere they skip, saying so, and CI
+(FLASK_CONFORMANCE_REQUIRE_ISOLATION=1) fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import IMPLEMENTATIONS, ROOT
+from flask_conformance import cgroups
+from flask_conformance.batch import BatchOptions, run_batch
+from flask_conformance.exchange import Request
+from flask_conformance.limits import Limits
+from flask_conformance.loading import AppSpec
+from flask_conformance.sandbox import SandboxTransport
+from flask_conformance.sandbox_command import DEVICES, find_bubblewrap
+from flask_conformance.uid_pool import FIRST_UID, POOL_SIZE
+
+HOSTILE = IMPLEMENTATIONS / "hostile_class"
+MARKER = "KANA" + "RYZZ"  # planted in the honest submissions, their names and the rubric
+HONEST = {
+    f"honest_{MARKER}_lesson.py": ROOT / "reference_app" / "lesson" / "app.py",
+    f"honest_{MARKER}_templated": IMPLEMENTATIONS / "correct" / "templated",
+    f"honest_{MARKER}_get_only.py": IMPLEMENTATIONS / "wrong" / "get_only.py",
+}
+LIMITS = Limits(startup_timeout=5, request_timeout=3)
+OPTIONS = dict(jobs=2, timeout=90, request_timeout=3, startup_timeout=5)
+
+
+def _isolation_missing() -> str:
+    if os.getuid() != 0:
+        return "the hostile class needs root: per-sandbox uids, cgroups and bubblewrap without a user namespace"
+    if find_bubblewrap() is None:
+        return "the hostile class needs bubblewrap (Debian's bubblewrap; scripts/setup.sh installs it as root)"
+    return ""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def full_isolation() -> None:
+    missing = _isolation_missing()
+    if missing:
+        if os.environ.get("FLASK_CONFORMANCE_REQUIRE_ISOLATION") == "1":
+            pytest.fail(missing)
+        pytest.skip(missing)
+
+
+def _plant(source: Path, destination: Path) -> None:
+    """A copy of an honest submission with the class's marker in its code."""
+    if source.is_dir():
+        shutil.copytree(source, destination)
+        for path in destination.rglob("*.py"):
+            path.write_text(f"# {MARKER}\n" + path.read_text())
+    else:
+        destination.write_text(f"# {MARKER}\n" + source.read_text())
+
+
+def _machine_state() -> dict[str, object]:
+    """What a grade must leave as it found: processes of sandbox uids, workspaces, cgroups, IPC objects."""
+    pool = range(FIRST_UID, FIRST_UID + POOL_SIZE)
+    processes = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid in pool:
+                    processes.append(entry.name)
+            except OSError:
+                pass
+    groups = []
+    for controller in ("memory", "pids", ""):
+        parent = cgroups.own_group(controller)
+        if parent is not None:
+            groups += [folder.name for folder in parent.glob(cgroups.PREFIX + "*")]
+    ipc = {kind: Path(f"/proc/sysvipc/{kind}").read_text().count("\n") for kind in ("shm", "msg", "sem")}
+    workspaces = sorted(path.name for path in Path(tempfile.gettempdir()).glob("flask-conformance-*") if path.is_dir())
+    workspaces = [name for name in workspaces if not name.startswith("flask-conformance-uids")]
+    return {"processes": processes, "cgroups": groups, "ipc": ipc, "workspaces": workspaces}
+
+
+def _failed(out: Path, name: str) -> set[str]:
+    results = json.loads((out / name / "results.json").read_text())
+    return {test["tags"][0] for test in results["tests"] if test["status"] == "failed"}
+
+
+def _stem(name: str) -> str:
+    return name[:-3] if name.endswith(".py") else name
+
+
+@pytest.fixture(scope="module")
+def honest_alone(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("alone")
+    for name, source in HONEST.items():
+        _plant(source, folder / name)
+    out = tmp_path_factory.mktemp("alone-out")
+    records = {record.name: record for record in run_batch(folder, out, BatchOptions(**OPTIONS))}
+    return out, records
+
+
+@pytest.fixture(scope="module")
+def hostile_class(tmp_path_factory, honest_alone):
+    """The whole class graded in one batch: hostile submissions first (the saboteur sorts first)."""
+    before = _machine_state()
+    folder = tmp_path_factory.mktemp("class")
+    for name, source in HONEST.items():
+        _plant(source, folder / name)
+    for path in HOSTILE.glob("*.py"):
+        shutil.copy(path, folder / path.name)
+    form = folder / "symlinked_form"
+    shutil.copytree(HOSTILE / "symlinked_form", form)
+    (form / "login.html").symlink_to("/dev/zero")
+    (form / "passwords.txt").symlink_to("/etc/passwd")
+    os.mkfifo(form / "templates.fifo")
+    rubric = tmp_path_factory.mktemp("rubric") / "rubric.toml"
+    rubric.write_text(f'# {MARKER}: the instructor\'s rubric\n[defaults]\nvisibility = "visible"\n')
+    out = tmp_path_factory.mktemp("class-out")
+    started = time.monotonic()
+    options = BatchOptions(**OPTIONS, rubric=rubric)
+    records = {record.name: record for record in run_batch(folder, out, options)}
+    return out, records, time.monotonic() - started, before
+
+
+@pytest.fixture
+def probe():
+    """``GET /probe`` on one hostile submission in a sandbox of its own; the sandbox is closed after."""
+    opened: list[SandboxTransport] = []
+
+    def ask(path: Path, **replacements: str) -> dict[str, object]:
+        if replacements:
+            source = path.read_text()
+            for placeholder, value in replacements.items():
+                source = source.replace(f'{placeholder} = ""', f"{placeholder} = {value!r}")
+            path = Path(tempfile.mkdtemp()) / path.name
+            path.write_text(source)
+        sandbox = SandboxTransport(AppSpec(path=path), Limits(startup_timeout=5, request_timeout=30))
+        opened.append(sandbox)
+        sandbox.start()
+        response = sandbox.handle_request(Request("GET", "/probe"))
+        if response.status != 200:
+            return {"no answer": response.error or response.status}
+        return json.loads(response.body)
+
+    yield ask
+    for sandbox in opened:
+        sandbox.close()
+
+
+def test_honest_grades_are_unchanged_by_the_class(honest_alone, hostile_class):
+    alone_out, alone = honest_alone
+    out, records, _, _ = hostile_class
+    for name in HONEST:
+        stem = _stem(name)
+        assert records[stem].status == "graded"
+        assert (records[stem].score, _failed(out, stem)) == (alone[stem].score, _failed(alone_out, stem)), stem
+    assert records[f"honest_{MARKER}_lesson"].score == records[f"honest_{MARKER}_lesson"].max_score
+
+
+def test_every_hostile_submission_is_graded_in_bounded_time(hostile_class):
+    out, records, seconds, _ = hostile_class
+    hostile = [_stem(path.name) for path in HOSTILE.glob("*.py")] + ["symlinked_form"]
+    for name in hostile:
+        assert records[name].status == "graded", (name, records[name].status)
+        assert records[name].seconds < OPTIONS["timeout"], name
+        assert not (out / name / "grader-error.txt").exists()
+    assert seconds < 300
+
+
+def test_saboteur_reaches_no_classmate(probe, tmp_path):
+    """Graded beside a victim, the saboteur sees only its own sandbox's processes and rewrites nothing."""
+    victim = SandboxTransport(AppSpec(path=IMPLEMENTATIONS / "correct" / "templated"), LIMITS)
+    try:
+        victim.start()
+        report = probe(HOSTILE / "aa_saboteur.py")
+        time.sleep(1)
+        report = probe(HOSTILE / "aa_saboteur.py")
+        page = victim.handle_request(Request("GET", "/success/alice"))
+    finally:
+        victim.close()
+    assert report["rewritten"] == []
+    assert report["processes_seen"] == [1]
+    assert report["folders_seen"] == []
+    assert page.status == 200 and b"welcome" in page.body.lower() and b"sabotaged" not in page.body
+
+
+def test_privacy_probe_finds_nothing_of_the_class_or_the_grader(hostile_class, probe):
+    out, _, _, _ = hostile_class
+    report = probe(HOSTILE / "privacy_probe.py")
+    assert report["files"] == []
+    assert report["heap"] == []
+    assert report["argv"] == ["-c"]
+    assert set(report["cmdlines"]) == {"1", "2"}
+    assert str(out) not in json.dumps(report)
+    assert report["environ"] == ["FLASK_RUN_FROM_CLI", "HOME", "LANG", "PATH", "TMPDIR"]
+    assert report["init_environ"] in ("PermissionError", "")
+    assert "root" not in report["root_listing"] or not report["home_of_root"]
+    assert report["uid"] in range(FIRST_UID, FIRST_UID + POOL_SIZE) and report["gid"] == report["uid"]
+
+
+def test_concurrent_sandboxes_never_share_a_uid():
+    first = SandboxTransport(AppSpec(path=HOSTILE / "privacy_probe.py"), LIMITS)
+    second = SandboxTransport(AppSpec(path=HOSTILE / "privacy_probe.py"), LIMITS)
+    try:
+        first.start()
+        second.start()
+        uids = [json.loads(sandbox.handle_request(Request("GET", "/probe")).body)["uid"] for sandbox in (first, second)]
+    finally:
+        first.close()
+        second.close()
+    assert uids[0] != uids[1]
+    assert 0 not in uids
+
+
+def test_fork_bomb_stops_at_the_process_limit(probe):
+    report = probe(HOSTILE / "fork_bomb.py")
+    assert report["processes_started"] < LIMITS.processes
+
+
+def test_memory_spread_over_children_is_bounded_for_the_tree(probe):
+    report = probe(HOSTILE / "memory_spread.py")
+    tree = LIMITS.memory + 2 * LIMITS.disk + (64 << 20)
+    # The kernel may kill the app itself, which then cannot answer: that too is the limit holding.
+    assert "no answer" in report or report["megabytes_held"] << 20 <= tree
+    assert report.get("megabytes_held", 0) < 1200
+
+
+def test_disk_filler_is_held_to_its_tmpfs(probe):
+    report = probe(HOSTILE / "disk_filler.py")
+    assert report["bytes_written"] <= 2 * LIMITS.disk
+
+
+def test_device_writer_finds_only_four_devices(probe):
+    report = probe(HOSTILE / "device_writer.py")
+    assert report["devices"] == sorted(DEVICES)
+    assert set(report["opened_for_writing"]) <= {f"/dev/{device}" for device in DEVICES}
+    assert report["made_a_device"] is False
+
+
+def test_ipc_objects_stay_in_the_sandbox_and_die_with_it(probe):
+    before = Path("/proc/sysvipc/shm").read_text()
+    report = probe(HOSTILE / "ipc_squatter.py")
+    assert min(report["shared_memory"], report["message_queue"], report["semaphores"]) >= 0  # made, inside
+    assert "1592593423" not in Path("/proc/sysvipc/shm").read_text()  # 0x5EED0C0F: not in the machine's
+    assert Path("/proc/sysvipc/shm").read_text() == before
+
+
+def test_unix_socket_client_reaches_no_socket(probe, tmp_path):
+    path = tmp_path / "grader.sock"
+    listeners = []
+    for address in (str(path), f"\0flask-conformance-test-{os.getpid()}"):
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(address)
+        listener.listen()
+        listener.setblocking(False)
+        listeners.append(listener)
+    try:
+        report = probe(
+            HOSTILE / "unix_socket_client.py",
+            SOCKET_PATH=str(path),
+            ABSTRACT_NAME=f"flask-conformance-test-{os.getpid()}",
+        )
+        for listener in listeners:
+            with pytest.raises(BlockingIOError):
+                listener.accept()
+    finally:
+        for listener in listeners:
+            listener.close()
+    assert report["connected"] == []
+
+
+def test_charset_bomb_and_drip_cost_bounded_time(hostile_class):
+    """Bounded, not fast: 250 answers of 1 MiB each are read whole, but decoded as UTF-8, in linear time."""
+    out, records, _, _ = hostile_class
+    assert records["charset_bomb"].seconds < OPTIONS["timeout"] / 2
+    assert records["charset_bomb"].score == records[f"honest_{MARKER}_lesson"].score
+    assert records["slow_drip"].seconds < 40
+    assert "WELCOME" in _failed(out, "slow_drip")
+
+
+def test_symlinked_login_html_is_not_followed(hostile_class):
+    out, records, _, _ = hostile_class
+    assert records["symlinked_form"].seconds < 30
+    failed = _failed(out, "symlinked_form")
+    results = json.loads((out / "symlinked_form" / "results.json").read_text())
+    form_checks = {test["tags"][0] for test in results["tests"] if test["tags"][0].startswith("FORM-")}
+    assert form_checks and not any(
+        test["status"] == "passed" and "skipped" not in test["tags"]
+        for test in results["tests"]
+        if test["tags"][0] in form_checks
+    )
+    assert not failed - form_checks
+
+
+def test_json_depth_bomb_is_a_broken_page_not_a_grader_error(hostile_class):
+    out, records, _, _ = hostile_class
+    assert records["json_depth_bomb"].status == "graded"
+    assert "WELCOME" in _failed(out, "json_depth_bomb")
+    assert "LOGIN-GET" not in _failed(out, "json_depth_bomb")
+
+
+def test_location_injection_stays_data_in_every_report(hostile_class):
+    out, records, _, _ = hostile_class
+    feedback = (out / "location_injection" / "feedback.md").read_text()
+    headings = [line for line in feedback.splitlines() if line.startswith("#")]
+    assert all(
+        re.fullmatch(r"(# Feedback for \w+|## (To fix|Passed|Not checked)|### [A-Z0-9-]+: .+)", h) for h in headings
+    )
+    assert not re.search(r"^\s*Score: 90", feedback, re.MULTILINE)
+    fences = re.findall(r"^(`{3,})$", feedback, re.MULTILINE)
+    assert len(fences) % 2 == 0
+    for opening, closing in zip(fences[::2], fences[1::2], strict=True):
+        assert opening == closing
+    outside = re.sub(r"^(`{3,})\n.*?\n\1$", "", feedback, flags=re.MULTILINE | re.DOTALL)
+    assert "<script>" not in outside
+    json.loads((out / "location_injection" / "results.json").read_text())
+    with (out / "grades.csv").open(newline="") as grades:
+        rows = list(csv.reader(grades))
+    assert len(rows) == len(records) + 1 and all("\n" not in field for row in rows for field in row)
+    assert "alert(1)" not in (out / "report.html").read_text()
+
+
+def test_nothing_outlives_the_grade(hostile_class):
+    _, _, _, before = hostile_class
+    after = _machine_state()
+    assert after["processes"] == []
+    assert after["cgroups"] == []
+    assert after["ipc"] == before["ipc"]
+    assert set(after["workspaces"]) <= set(before["workspaces"])
