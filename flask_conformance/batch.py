@@ -291,8 +291,13 @@ def run_batch(
 
     if progress is not None:
         progress(len(records), len(submissions), None)
-    for record in _fork_all(pending, out, options):
-        finish(record)
+    try:
+        for record in _fork_all(pending, out, options):
+            finish(record)
+    finally:
+        from .sandbox import remove_leftovers
+
+        remove_leftovers()  # the sandboxes of grading children killed at the time limit or by Ctrl-C
     write_grades_csv(out, [records[name] for name in order if name in records])
     from .class_report import write_class_report
 

@@ -149,11 +149,11 @@ def remove_stale() -> None:
             continue
         for folder in parent.glob(PREFIX + "*"):
             creator = folder.name[len(PREFIX) :].split("-", 1)[0]
-            if creator.isdigit() and not _alive(int(creator)):
-                TreeLimit([folder], "").kill_and_remove(0)
+            if creator.isdigit() and not alive(int(creator)):
+                TreeLimit([folder], "").kill_and_remove(1.0)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

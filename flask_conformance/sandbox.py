@@ -27,6 +27,7 @@ from .submission_copy import CopyReport, copy_submission
 from .uid_pool import NoFreeUid, UidLease, lease_uid
 
 LOG_TAIL = 2000
+WORKSPACE_PREFIX = "flask-conformance-"
 JOIN_CGROUP = 'for f; do [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; shift; done; shift; exec "$@"'
 # The kit's own folder, whose modules the child imports as the package ``sandbox_command.KIT_PACKAGE``.
 KIT_SOURCE = Path(__file__).resolve().parent
@@ -39,7 +40,7 @@ class SandboxTransport:
 
     def __init__(self, spec: AppSpec, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
-        self.workspace = Path(tempfile.mkdtemp(prefix="flask-conformance-"))
+        self.workspace = Path(tempfile.mkdtemp(prefix=f"{WORKSPACE_PREFIX}{os.getpid()}-"))
         os.chmod(self.workspace, 0o711)  # a plain child may pass through to its folders, not list them
         self.copy_report, self._config = _prepare(spec, self.workspace)
         self.log_path = self.workspace / "output.log"
@@ -127,6 +128,7 @@ class SandboxTransport:
                 self._lease = lease_uid()
             except NoFreeUid as error:
                 raise LoadError(f"the grader could not start a sandbox: {error}") from None
+            _kill_every_process_of(self._lease.uid)  # a killed grader's sandbox may still be dying
             if not self._bwrap:
                 _give_to(self.workspace / "app", self._lease.uid, self._lease.gid)
             self._tree = cgroups.create(self.tree_memory, self.limits.processes)
@@ -202,7 +204,7 @@ class SandboxTransport:
         if self._tree is not None:
             self._tree.kill_and_remove()
             self._tree = None
-        cgroups.remove_stale()  # those of graders killed before they could close their sandboxes
+        remove_leftovers()
         if self._lease is not None:
             _kill_every_process_of(self._lease.uid)
             self._lease.release()
@@ -235,6 +237,16 @@ class SandboxTransport:
         if self._out_of_memory():
             return f"killed when its processes used more than {self.tree_memory >> 20} MB of memory between them"
         return _exit_reason(status)
+
+
+def remove_leftovers() -> None:
+    """What graders killed before they could close their sandboxes left: cgroups and workspaces, each named
+    after the process that made it, removed once that process is gone."""
+    cgroups.remove_stale()
+    for folder in Path(tempfile.gettempdir()).glob(WORKSPACE_PREFIX + "*"):
+        creator = folder.name[len(WORKSPACE_PREFIX) :].split("-", 1)[0]
+        if creator.isdigit() and not cgroups.alive(int(creator)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def describe_isolation(bubblewrap: bool, uid: int | None, tree: str) -> str:

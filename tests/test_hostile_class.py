@@ -14,6 +14,9 @@ import os
 import re
 import shutil
 import socket
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -336,4 +339,38 @@ def test_nothing_outlives_the_grade(hostile_class):
     assert after["processes"] == []
     assert after["cgroups"] == []
     assert after["ipc"] == before["ipc"]
+    assert set(after["workspaces"]) <= set(before["workspaces"])
+
+
+def test_nothing_outlives_a_grading_process_killed_at_the_time_limit(tmp_path):
+    """The batch kills a grading process stuck in an import; its sandbox, workspace and cgroup go too."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(IMPLEMENTATIONS / "broken" / "import_hangs.py", folder / "stuck.py")
+    shutil.copy(ROOT / "reference_app" / "lesson" / "app.py", folder / "fine.py")
+    before = _machine_state()
+    records = run_batch(folder, tmp_path / "out", BatchOptions(jobs=2, timeout=3, startup_timeout=30))
+    assert {record.name: record.status.split(":")[0] for record in records} == {"fine": "graded", "stuck": "timeout"}
+    after = _machine_state()
+    assert after["processes"] == [] and after["cgroups"] == []
+    assert set(after["workspaces"]) <= set(before["workspaces"])
+
+
+def test_nothing_outlives_ctrl_c(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for number in range(3):
+        shutil.copy(IMPLEMENTATIONS / "broken" / "import_hangs.py", folder / f"stuck{number}.py")
+    before = _machine_state()
+    command = [sys.executable, "-m", "flask_conformance", "grade", str(folder), "--out", str(tmp_path / "out")]
+    grader = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not _machine_state()["processes"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _machine_state()["processes"], "no sandbox started"
+    grader.send_signal(signal.SIGINT)
+    grader.wait(timeout=30)
+    time.sleep(0.5)
+    after = _machine_state()
+    assert after["processes"] == [] and after["cgroups"] == []
     assert set(after["workspaces"]) <= set(before["workspaces"])
