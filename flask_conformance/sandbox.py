@@ -123,7 +123,7 @@ class SandboxTransport:
         """Lease a uid and a cgroup once, for every start of this sandbox; describe what was achieved."""
         if self.isolation:
             return
-        if os.getuid() == 0:
+        if _leases_uid(bool(self._bwrap)):
             try:
                 self._lease = lease_uid()
             except NoFreeUid as error:
@@ -131,6 +131,7 @@ class SandboxTransport:
             _kill_every_process_of(self._lease.uid)  # a killed grader's sandbox may still be dying
             if not self._bwrap:
                 _give_to(self.workspace / "app", self._lease.uid, self._lease.gid)
+        if os.getuid() == 0:
             self._tree = cgroups.create(self.tree_memory, self.limits.processes)
         self.isolation = describe_isolation(
             bool(self._bwrap), self._lease.uid if self._lease else None, self._tree.kind if self._tree else ""
@@ -252,17 +253,27 @@ def remove_leftovers() -> None:
 def describe_isolation(bubblewrap: bool, uid: int | None, tree: str) -> str:
     """What confines a sandbox, in the words of SECURITY.md's table."""
     parts = ["bubblewrap namespaces" if bubblewrap else "no namespaces (bubblewrap unavailable)"]
-    parts.append(f"uid {uid} of its own" if uid is not None else "the grader's own uid (not root)")
+    if uid is not None:
+        parts.append(f"uid {uid} of its own")
+    else:
+        parts.append(
+            "the grader's own uid" + (" (root: the interpreter is not readable by others)" if os.getuid() == 0 else "")
+        )
     parts.append(f"{tree} limits on the whole tree" if tree else "per-process limits")
     return ", ".join(parts)
 
 
 def expected_isolation() -> str:
     """What a sandbox started now would get: for the report header, before any submission runs."""
-    root = os.getuid() == 0
+    bubblewrap = sandbox_command.find_bubblewrap() is not None
     return describe_isolation(
-        sandbox_command.find_bubblewrap() is not None, 0 if root else None, cgroups.available() if root else ""
+        bubblewrap, 0 if _leases_uid(bubblewrap) else None, cgroups.available() if os.getuid() == 0 else ""
     ).replace("uid 0 of its own", "a uid of its own")
+
+
+def _leases_uid(bubblewrap: bool) -> bool:
+    """A root grader runs each child as a uid of its own, if that uid can still read the interpreter."""
+    return os.getuid() == 0 and (bubblewrap or sandbox_command.interpreter_readable_by_others())
 
 
 def route_key(request: Request) -> tuple[str, str]:

@@ -123,6 +123,16 @@ def interpreter_folders() -> list[Path]:
     ]
 
 
+def interpreter_readable_by_others() -> bool:
+    """Whether another uid could import the interpreter and Flask where they are (not under /root, mode 700):
+    without bubblewrap, which binds them into a root of its own, that decides whether a child can give up root."""
+    for place in interpreter_folders():
+        for folder in (place, *place.parents):
+            if not folder.stat().st_mode & 0o001:
+                return False
+    return True
+
+
 def kit_folders() -> list[Path]:
     """The kit's own code, spec and references: hidden if they sit inside a bound folder (an installed wheel)."""
     package = Path(__file__).resolve().parent
