@@ -3,9 +3,11 @@
 Generates 60 submissions (a mix of correct, wrong and unloadable ones, cycling
 through the kit's own test implementations), grades them with
 ``flask-conformance grade --jobs 2`` and, as the baseline measured in the same
-run, naively with one ``pytest spec_tests --target`` per submission, one after
-another. Prints submissions per second for both, their ratio, and the peak
-memory of a grading worker.
+run, naively with one ``pytest spec_tests --target`` per submission, on equal
+terms: the same checks (no browser), the same examples, the same sandbox, as
+many processes at a time as the batch has jobs. Prints submissions per second
+for both, their ratio, the peak memory of a grading worker, and the isolation
+both ran under.
 
     .venv/bin/python scripts/benchmark.py [--count 60] [--jobs 2] [--naive-sample N]
 """
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,9 +70,8 @@ def batch(folder: Path, out: Path, jobs: int, examples: int) -> tuple[float, flo
     return seconds, peak
 
 
-def naive(submissions: list[Path]) -> float:
-    started = time.perf_counter()
-    for submission in submissions:
+def naive(submissions: list[Path], jobs: int, examples: int) -> float:
+    def one(submission: Path) -> None:
         subprocess.run(
             [
                 sys.executable,
@@ -79,6 +81,10 @@ def naive(submissions: list[Path]) -> float:
                 "-q",
                 "-p",
                 "no:cacheprovider",
+                "-m",
+                "not browser",
+                "--examples",
+                str(examples),
                 "--target",
                 str(submission),
             ],
@@ -87,6 +93,10 @@ def naive(submissions: list[Path]) -> float:
             stderr=subprocess.DEVNULL,
             check=False,
         )
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(one, submissions))
     return time.perf_counter() - started
 
 
@@ -139,7 +149,7 @@ def main() -> None:
         batch_seconds, peak = batch(folder, Path(temporary) / "out", arguments.jobs, arguments.examples)
         submissions = sorted(folder.iterdir())
         sample = submissions[: arguments.naive_sample] if arguments.naive_sample else submissions
-        naive_seconds = naive(sample) * len(submissions) / len(sample)
+        naive_seconds = naive(sample, arguments.jobs, arguments.examples) * len(submissions) / len(sample)
     batch_rate = arguments.count / batch_seconds
     naive_rate = arguments.count / naive_seconds
     names = names_per_submission(arguments.examples)
@@ -151,6 +161,9 @@ def main() -> None:
     )
     print(f"speed-up:                 {batch_rate / naive_rate:7.2f}x")
     print(f"peak memory of a worker:  {peak:7.1f} MB")
+    from flask_conformance.sandbox import expected_isolation
+
+    print(f"isolation (both):         {expected_isolation()}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,66 @@
+"""The sandbox's design, checked from its parts: what the child can import, and what it is given."""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+from flask_conformance import sandbox_command
+from flask_conformance.sandbox_child import CHILD_MODULES
+
+PACKAGE = ROOT / "flask_conformance"
+
+
+def kit_imports(path: Path) -> set[str]:
+    """The kit modules a module imports, relative or absolute."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 and node.module:
+                found.add(node.module.split(".")[0] + ".py")
+            elif node.level == 1:
+                found.update(alias.name + ".py" for alias in node.names)
+            elif node.module and node.module.startswith("flask_conformance"):
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("flask_conformance"))
+    return found
+
+
+def test_the_child_imports_only_the_modules_it_is_given():
+    """The sandbox binds CHILD_MODULES and nothing else of the kit: their imports must stay among them."""
+    closure = {"sandbox_child.py"}
+    frontier = ["sandbox_child.py"]
+    while frontier:
+        for name in kit_imports(PACKAGE / frontier.pop()):
+            if name not in closure:
+                closure.add(name)
+                frontier.append(name)
+    assert closure == set(CHILD_MODULES)
+
+
+def test_the_child_command_passes_no_environment_and_one_descriptor(tmp_path):
+    command = sandbox_command.interpreter_command("/opt/kit", 7)
+    assert command[:4] == [sys.executable, "-I", "-B", "-c"]
+    assert "main(7)" in command[-1] and "/opt/kit" in command[-1]
+
+
+def test_bubblewrap_binds_no_folder_of_the_kit_or_the_class(tmp_path):
+    command = sandbox_command.bubblewrap_command("bwrap", tmp_path, 3, 1 << 20)
+    binds = [command[index + 1] for index, word in enumerate(command) if word in ("--ro-bind", "--bind")]
+    assert str(ROOT) not in binds
+    for source in binds:
+        assert not (ROOT / "spec_tests").is_relative_to(Path(source))
+        assert not (ROOT / "examples").is_relative_to(Path(source))
+    assert str(tmp_path / "submission") in binds and str(tmp_path / "kit") in binds
+    devices = [command[index + 1] for index, word in enumerate(command) if word == "--dev-bind"]
+    assert devices == [f"/dev/{name}" for name in ("null", "zero", "random", "urandom")]
+    assert "--clearenv" in command and "--die-with-parent" in command
+    for namespace in ("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"):
+        assert namespace in command
+    if os.getuid() == 0:
+        capabilities = command[command.index("--cap-drop") : command.index("--")]
+        assert capabilities == ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
