@@ -18,6 +18,9 @@ def gradescope_results(grade: Grade) -> dict[str, Any]:
         "execution_time": round(grade.execution_time, 3),
         "output": grade.summary(),
         "visibility": "visible",
+        # Plain text, never Markdown or HTML: outputs quote what submissions sent.
+        "output_format": "text",
+        "test_output_format": "text",
         "extra_data": dict(grade.extra),
         "tests": [
             {

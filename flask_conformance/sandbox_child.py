@@ -16,7 +16,6 @@ import os
 import resource
 import shutil
 import socket
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +104,6 @@ def main(descriptor: int) -> None:
     os.chdir(workdir)
     os.environ.clear()
     os.environ.update(ENVIRONMENT, HOME=str(workdir), TMPDIR=config["tmpdir"])
-    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - the app's input() gets end of file
     relative = config.get("relative_path")
     attribute = config.get("attribute")
     spec = AppSpec(path=workdir / relative if relative else workdir, attribute=attribute)

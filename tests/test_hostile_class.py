@@ -209,6 +209,11 @@ def test_privacy_probe_finds_nothing_of_the_class_or_the_grader(hostile_class, p
     assert report["init_environ"] in ("PermissionError", "")
     assert "root" not in report["root_listing"] or not report["home_of_root"]
     assert report["uid"] in range(FIRST_UID, FIRST_UID + POOL_SIZE) and report["gid"] == report["uid"]
+    # Its standard streams (stdin is /dev/null, stdout and stderr its own log) and one socket: nothing else.
+    descriptors = report["descriptors"]
+    assert descriptors.pop("0") == "/dev/null"
+    assert descriptors.pop("1") == descriptors.pop("2")
+    assert [target.split(":")[0] for target in descriptors.values()] == ["socket"]
 
 
 def test_concurrent_sandboxes_never_share_a_uid():

@@ -40,7 +40,18 @@ def spec_results(pytester, target, *arguments):
 
 def test_results_json_shape(pytester):
     results = spec_results(pytester, IMPLEMENTATIONS / "wrong" / "status_307.py")
-    assert set(results) == {"score", "max_score", "execution_time", "output", "visibility", "extra_data", "tests"}
+    assert set(results) == {
+        "score",
+        "max_score",
+        "execution_time",
+        "output",
+        "visibility",
+        "output_format",
+        "test_output_format",
+        "extra_data",
+        "tests",
+    }
+    assert results["output_format"] == results["test_output_format"] == "text"
     assert results["extra_data"]["isolation"].startswith("sandbox: ")
     failed = [test for test in results["tests"] if test["status"] == "failed"]
     assert {test["tags"][0] for test in failed} >= {"REDIRECT-STATUS"}

@@ -54,6 +54,16 @@ def read(path):
         return type(error).__name__
 
 
+def descriptors():
+    found = {}
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            found[name] = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            pass  # the listing's own descriptor, closed by now
+    return found
+
+
 @app.route("/probe")
 def probe():
     return json.dumps({
@@ -65,6 +75,7 @@ def probe():
         "init_environ": read("/proc/1/environ"),
         "root_listing": sorted(os.listdir("/")),
         "home_of_root": os.path.exists("/root/.bashrc") or os.path.exists("/root/.pyenv/shims"),
+        "descriptors": descriptors(),
         "uid": os.getuid(),
         "gid": os.getgid(),
     })
