@@ -220,7 +220,17 @@ def _child(submission: Submission, out: Path, options: BatchOptions) -> None:  #
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
+        from .limits import Limits
+        from .loading import AppSpec
+        from .sandbox import close_prelaunched, prelaunch
+
+        # The submission imports in its sandbox while pytest collects the spec here.
+        prelaunch(
+            AppSpec(path=submission.path),
+            Limits(startup_timeout=options.startup_timeout, request_timeout=options.request_timeout),
+        )
         write_record(out, grade_one(submission, out, options))
+        close_prelaunched()
     except BaseException as error:
         try:
             (out / submission.name).mkdir(parents=True, exist_ok=True)

@@ -40,6 +40,7 @@ class SandboxTransport:
 
     def __init__(self, spec: AppSpec, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
+        self.source_spec = spec
         self.workspace = Path(tempfile.mkdtemp(prefix=f"{WORKSPACE_PREFIX}{os.getpid()}-"))
         os.chmod(self.workspace, 0o711)  # a plain child may pass through to its folders, not list them
         self.copy_report, self._config = _prepare(spec, self.workspace)
@@ -62,8 +63,8 @@ class SandboxTransport:
         """The grader's bounded copy of the submission: where its login.html is read from."""
         return self.workspace / "submission"
 
-    def start(self) -> str:
-        """Start the child and wait for its import; raises LoadError with the reason it failed."""
+    def launch(self) -> None:
+        """Start the child and tell it what to load, without waiting: it imports while the grader goes on."""
         self._prepare_confinement()
         parent_sock, child_sock = socket.socketpair()
         descriptor = child_sock.fileno()
@@ -80,22 +81,35 @@ class SandboxTransport:
         if self._lease is not None:
             config.update(uid=self._lease.uid, gid=self._lease.gid)
         config["limits"] = self.limits.as_dict()
-        with self.log_path.open("ab") as log:
-            self._process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                pass_fds=(descriptor,),
-                cwd=self.workspace,
-                env={},
-                start_new_session=True,
-            )
-        child_sock.close()
-        self._sock = parent_sock
         try:
+            with self.log_path.open("ab") as log:
+                self._process = subprocess.Popen(
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    pass_fds=(descriptor,),
+                    cwd=self.workspace,
+                    env={},
+                    start_new_session=True,
+                )
+        except OSError as error:
+            parent_sock.close()
+            raise LoadError(f"the grader could not start a sandbox: {error}") from None
+        finally:
+            child_sock.close()
+        self._sock = parent_sock
+        with contextlib.suppress(OSError):  # a child that died at once is reported by start()
             send_frame(parent_sock, config)
-            message = receive_frame(parent_sock, self.limits.startup_timeout)
+
+    def start(self) -> str:
+        """Start the child (unless ``launch`` did) and wait for its import; raises LoadError with the reason
+        it failed."""
+        if self._process is None:
+            self.launch()
+        assert self._sock is not None
+        try:
+            message = receive_frame(self._sock, self.limits.startup_timeout)
         except TimeoutError:
             self.stop()
             raise LoadError(
@@ -238,6 +252,35 @@ class SandboxTransport:
         if self._out_of_memory():
             return f"killed when its processes used more than {self.tree_memory >> 20} MB of memory between them"
         return _exit_reason(status)
+
+
+_prelaunched: list[SandboxTransport] = []
+
+
+def prelaunch(spec: AppSpec, limits: Limits) -> None:
+    """Start a sandbox for ``spec`` now, so that its interpreter and the submission import while the grader
+    collects the spec; ``adopt`` hands it to the first target opened with the same spec and limits."""
+    sandbox = SandboxTransport(spec, limits)
+    try:
+        sandbox.launch()
+    except LoadError:
+        sandbox.close()
+        return
+    _prelaunched.append(sandbox)
+
+
+def adopt(spec: AppSpec, limits: Limits) -> SandboxTransport:
+    """The sandbox ``prelaunch`` started for this spec and limits, or a new one."""
+    for sandbox in _prelaunched:
+        if sandbox.source_spec == spec and sandbox.limits == limits:
+            _prelaunched.remove(sandbox)
+            return sandbox
+    return SandboxTransport(spec, limits)
+
+
+def close_prelaunched() -> None:
+    while _prelaunched:
+        _prelaunched.pop().close()
 
 
 def remove_leftovers() -> None:

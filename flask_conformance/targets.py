@@ -10,7 +10,7 @@ from pathlib import Path
 from .form_page import find_form_page
 from .limits import Limits
 from .loading import AppSpec, LoadError, load_app
-from .sandbox import SandboxTransport
+from .sandbox import SandboxTransport, adopt
 from .transport import HttpTransport, Transport, WsgiTransport
 
 DEFAULT_TARGET = "reference_app.robust.app:app"
@@ -83,7 +83,7 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
         )
     isolated = isolate if isolate is not None else kind != "module"
     if isolated:
-        sandbox = SandboxTransport(spec, limits)
+        sandbox = adopt(spec, limits)
         try:
             description = sandbox.start()
         except LoadError:
