@@ -63,6 +63,22 @@ REPOINT_ACTION = """(form, [origin, prefix]) => {
 _JINJA_URL_FOR_LOGIN = re.compile(rb"""\{\{\s*url_for\(\s*['"]login['"]\s*\)\s*\}\}""")
 
 
+def confine_to(context: Any, live_url: str) -> None:
+    """Let a page reach only the server under test: a script in a hostile login.html cannot send requests
+    to anything else on the machine, such as a classmate's server graded at the same time."""
+    live = urlsplit(live_url)
+    allowed = f"{live.scheme}://{live.netloc}"
+
+    def only_the_target(route: Any) -> None:
+        parts = urlsplit(route.request.url)
+        if f"{parts.scheme}://{parts.netloc}" == allowed:
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", only_the_target)
+
+
 def walkthrough(page: Any, form_html: bytes, live_url: str, name: str, method: str | None = None) -> Walk:
     """The lesson's steps: open login.html, optionally switch the form's method, type ``name`` into
     the form's text field, click submit, and follow wherever the app sends the browser.

@@ -223,6 +223,7 @@ def browser_walk(
     request: pytest.FixtureRequest, client: Client, chromium: object, live_url: str, conformance_target: object
 ) -> Iterator[object]:
     """Walks through the target's login.html in a fresh browser page; see ``BrowserCheck``."""
+    from .browser import confine_to
     from .browser_check import BrowserCheck
     from .form_page import read_page
 
@@ -230,6 +231,7 @@ def browser_walk(
     if page_path is None:
         pytest.skip(conformance_target.form_skip_reason)  # type: ignore[attr-defined]
     context = chromium.new_context()  # type: ignore[attr-defined]
+    confine_to(context, live_url)
     context.set_default_timeout(10_000)
     artifacts = request.config.stash[SETTINGS].artifacts
     yield BrowserCheck(client, context.new_page(), read_page(page_path), live_url, artifacts, request.node.name)

@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import IMPLEMENTATIONS, ROOT, run_spec
+from conftest import IMPLEMENTATIONS, ROOT, chromium_page, run_spec
 from flask_conformance.cli import main
 
 pytestmark = pytest.mark.browser
@@ -97,3 +97,30 @@ def test_serve_command_serves_a_sandboxed_target():
         server.terminate()
         server.wait(timeout=10)
         server.stdout.close()
+
+
+def test_a_page_reaches_only_the_server_under_test(serve_wsgi):
+    """A script in a hostile login.html cannot reach another server on the machine (a classmate's).
+    Chromium already refuses a page's requests into the loopback space; a top-level navigation it allows,
+    and the kit blocks."""
+    from flask_conformance.browser import confine_to, walkthrough
+    from reference_app.lesson.app import app
+
+    hits = []
+
+    def classmate(environ, start_response):
+        hits.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"secret"]
+
+    target = serve_wsgi(app) + "/"
+    other = serve_wsgi(classmate)
+    page_html = (
+        "<script>location.href = '" + other + "/steal';</script>"
+        "<form action='http://localhost:5000/login' method='post'><input type='text' name='nm'>"
+        "<input type='submit'></form>"
+    )
+    with chromium_page() as page:
+        confine_to(page.context, target)
+        walkthrough(page, page_html.encode(), target, "alice")
+    assert hits == []
