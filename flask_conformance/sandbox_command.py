@@ -79,6 +79,10 @@ def bubblewrap_command(bwrap: str, workspace: Path, descriptor: int, disk: int) 
             command += ["--ro-bind", str(host), str(host)]
     for path in SYSTEM_FILES:
         command += ["--ro-bind-try", path, path]
+    # The writable folders first: an interpreter under /tmp (a CI clone's .venv) is bound on top of them,
+    # where a tmpfs mounted later would hide it.
+    for writable in (INSIDE_APP, INSIDE_TMP):
+        command += ["--size", str(disk), "--perms", "01777", "--tmpfs", writable]
     bound = interpreter_folders()
     for folder in bound:
         command += [*_open_parents(folder), "--ro-bind", str(folder), str(folder)]
@@ -88,8 +92,6 @@ def bubblewrap_command(bwrap: str, workspace: Path, descriptor: int, disk: int) 
     command += ["--proc", "/proc", "--dir", "/dev"]
     for device in DEVICES:
         command += ["--dev-bind", f"/dev/{device}", f"/dev/{device}"]
-    for writable in (INSIDE_APP, INSIDE_TMP):
-        command += ["--size", str(disk), "--perms", "01777", "--tmpfs", writable]
     command += ["--ro-bind", str(workspace / "submission"), INSIDE_SOURCE]
     command += [*_open_parents(Path(INSIDE_KIT)), "--ro-bind", str(workspace / "kit"), INSIDE_KIT]
     command += ["--chdir", INSIDE_APP, "--clearenv"]
@@ -103,7 +105,8 @@ def _open_parents(folder: Path) -> list[str]:
     """The folders above a bind, made passable for the unprivileged child (bubblewrap makes them 0700)."""
     arguments: list[str] = []
     for parent in reversed(folder.parents[:-1]):
-        arguments += ["--perms", "0755", "--dir", str(parent)]
+        if str(parent) not in (INSIDE_APP, INSIDE_TMP):  # writable tmpfs folders keep their mode
+            arguments += ["--perms", "0755", "--dir", str(parent)]
     return arguments
 
 

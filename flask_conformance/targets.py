@@ -96,6 +96,10 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
         app, description = load_app(spec)
         transport = WsgiTransport(app)
     form_page, reason = _form_page(kind, spec)
+    if isinstance(transport, SandboxTransport):
+        left_out = [entry for entry in transport.copy_report.skipped if entry.split(" (")[0].endswith("login.html")]
+        if form_page is None and left_out:
+            reason = f"login.html was left out of the copy the kit grades: {left_out[0]}"
     target = Target(text, kind, description, transport, form_page, reason, isolated)
     if isinstance(transport, SandboxTransport):
         target.isolation = "sandbox: " + transport.isolation

@@ -64,3 +64,14 @@ def test_bubblewrap_binds_no_folder_of_the_kit_or_the_class(tmp_path):
     if os.getuid() == 0:
         capabilities = command[command.index("--cap-drop") : command.index("--")]
         assert capabilities == ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+
+
+def test_the_writable_tmpfs_cannot_hide_an_interpreter_under_tmp(tmp_path):
+    """A CI clone's .venv lives under /tmp: it must be bound after the sandbox's own /tmp is mounted."""
+    command = sandbox_command.bubblewrap_command("bwrap", tmp_path, 3, 1 << 20)
+    tmpfs = command.index(sandbox_command.INSIDE_TMP, command.index("--tmpfs"))
+    for folder in sandbox_command.interpreter_folders():
+        assert command.index(str(folder)) > tmpfs
+    assert ["--perms", "0755", "--dir", sandbox_command.INSIDE_TMP] not in [
+        command[index : index + 4] for index in range(len(command))
+    ]
