@@ -24,6 +24,7 @@ from .loading import AppSpec, LoadError
 from .sandbox_child import CHILD_MODULES
 from .sandbox_protocol import ProtocolError, decode_response, encode_request, plain_text, receive_frame, send_frame
 from .submission_copy import CopyReport, copy_submission
+from .tree_watch import TreeWatch
 from .uid_pool import NoFreeUid, UidLease, lease_uid
 
 LOG_TAIL = 2000
@@ -56,6 +57,7 @@ class SandboxTransport:
         self._process: subprocess.Popen[bytes] | None = None
         self._lease: UidLease | None = None
         self._tree: cgroups.TreeLimit | None = None
+        self._watch: TreeWatch | None = None
         self._bwrap = sandbox_command.find_bubblewrap()
 
     @property
@@ -147,9 +149,11 @@ class SandboxTransport:
                 _give_to(self.workspace / "app", self._lease.uid, self._lease.gid)
         if os.getuid() == 0:
             self._tree = cgroups.create(self.tree_memory, self.limits.processes)
-        self.isolation = describe_isolation(
-            bool(self._bwrap), self._lease.uid if self._lease else None, self._tree.kind if self._tree else ""
-        )
+        if self._tree is None and self._lease is not None:
+            self._watch = TreeWatch(self._lease.uid, self.tree_memory)
+            self._watch.start()
+        tree = self._tree.kind if self._tree else ("uid-watch" if self._watch else "")
+        self.isolation = describe_isolation(bool(self._bwrap), self._lease.uid if self._lease else None, tree)
 
     def handle_request(self, request: Request) -> Response:
         """Carry one request. A route (method and first path segment) that hung once, or crashed the app
@@ -219,6 +223,8 @@ class SandboxTransport:
         if self._tree is not None:
             self._tree.kill_and_remove()
             self._tree = None
+        if self._watch is not None:
+            self._watch.stop()
         remove_leftovers()
         if self._lease is not None:
             _kill_every_process_of(self._lease.uid)
@@ -246,6 +252,8 @@ class SandboxTransport:
         return self.limits.memory + 2 * self.limits.disk + (64 << 20)
 
     def _out_of_memory(self) -> bool:
+        if self._watch is not None and self._watch.tripped:
+            return True
         return self._tree is not None and self._tree.out_of_memory()
 
     def _exit_reason(self, status: int | None) -> str:
@@ -302,16 +310,19 @@ def describe_isolation(bubblewrap: bool, uid: int | None, tree: str) -> str:
         parts.append(
             "the grader's own uid" + (" (root: the interpreter is not readable by others)" if os.getuid() == 0 else "")
         )
-    parts.append(f"{tree} limits on the whole tree" if tree else "per-process limits")
+    if tree == "uid-watch":
+        parts.append("memory of the whole tree watched through its uid, processes limited per uid")
+    else:
+        parts.append(f"{tree} limits on the whole tree" if tree else "per-process limits")
     return ", ".join(parts)
 
 
 def expected_isolation() -> str:
     """What a sandbox started now would get: for the report header, before any submission runs."""
     bubblewrap = sandbox_command.find_bubblewrap() is not None
-    return describe_isolation(
-        bubblewrap, 0 if _leases_uid(bubblewrap) else None, cgroups.available() if os.getuid() == 0 else ""
-    ).replace("uid 0 of its own", "a uid of its own")
+    leases = _leases_uid(bubblewrap)
+    tree = (cgroups.available() if os.getuid() == 0 else "") or ("uid-watch" if leases else "")
+    return describe_isolation(bubblewrap, 0 if leases else None, tree).replace("uid 0 of its own", "a uid of its own")
 
 
 def _leases_uid(bubblewrap: bool) -> bool:

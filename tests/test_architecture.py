@@ -10,7 +10,7 @@ LAYERS = [
     {"exchange", "requirements", "atomic_file", "limits"},
     {"urls", "pages", "form_page", "rubric", "strategies", "browser", "comparison", "corpus", "submission_copy"},
     {"transport", "loading", "sandbox_protocol"},
-    {"sandbox_child", "sandbox", "sandbox_command", "uid_pool", "cgroups"},
+    {"sandbox_child", "sandbox", "sandbox_command", "uid_pool", "cgroups", "tree_watch"},
     {"targets", "client", "failure_text", "live_server", "browser_check", "differential", "behaviour_lock"},
     {"grading", "results_json", "feedback", "class_report"},
     {"settings", "plugin", "results_collector"},

@@ -385,3 +385,25 @@ def test_nothing_outlives_ctrl_c(tmp_path):
     after = _machine_state()
     assert after["processes"] == [] and after["cgroups"] == []
     assert set(after["workspaces"]) <= set(before["workspaces"])
+
+
+@pytest.mark.parametrize("probe_name", ["memory_spread.py", "fork_bomb.py"])
+def test_without_cgroups_the_tree_is_still_bounded(probe_name, monkeypatch):
+    """A machine with no writable cgroup (a Gradescope container): the uid watch bounds the tree's memory,
+    RLIMIT_NPROC on the sandbox's own uid bounds its processes."""
+    monkeypatch.setattr(cgroups, "create", lambda memory, processes: None)
+    sandbox = SandboxTransport(AppSpec(path=HOSTILE / probe_name), Limits(startup_timeout=5, request_timeout=30))
+    try:
+        sandbox.start()
+        response = sandbox.handle_request(Request("GET", "/probe"))
+        isolation = sandbox.isolation
+    finally:
+        sandbox.close()
+    assert "watched through its uid" in isolation
+    if response.status != 200:  # the watch killed the app too: that is the limit holding
+        assert "memory" in response.error or "died" in response.error
+        return
+    report = json.loads(response.body)
+    tree = LIMITS.memory + 2 * LIMITS.disk + (64 << 20)
+    assert report.get("megabytes_held", 0) << 20 <= tree
+    assert report.get("processes_started", 0) < LIMITS.processes
