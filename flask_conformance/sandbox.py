@@ -226,8 +226,7 @@ class SandboxTransport:
         if self._watch is not None:
             self._watch.stop()
         remove_leftovers()
-        if self._lease is not None:
-            _kill_every_process_of(self._lease.uid)
+        if self._lease is not None:  # stop() swept the uid of every process when it last stopped the child
             self._lease.release()
             self._lease = None
         shutil.rmtree(self.workspace, ignore_errors=True)
