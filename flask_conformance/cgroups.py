@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
+MEMBERSHIP = Path("/proc/self/cgroup")
 PREFIX = "flask-conformance-"
 
 
@@ -72,7 +73,7 @@ class TreeLimit:
 def own_group(controller: str) -> Path | None:
     """This process's cgroup folder for ``controller`` (``""`` for the v2 unified hierarchy)."""
     try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
+        lines = MEMBERSHIP.read_text().splitlines()
     except OSError:
         return None
     for line in lines:
