@@ -94,6 +94,9 @@ def grade(
             status = "failed"
         elif any(outcome.outcome == "passed" for outcome in mine):
             status = "passed"
+        elif not mine and checked is not None:
+            # Selected, but the run ended before it (a crash, -x, the time limit): failed, never free.
+            status, failures = "failed", (f"{requirement_id}: this check did not run: the run ended before it.",)
         else:
             status = "skipped"
         checks.append(

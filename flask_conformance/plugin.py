@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -171,14 +171,25 @@ def client(request: pytest.FixtureRequest, conformance_target: object) -> object
 
 
 @pytest.fixture
-def form_page(conformance_target: object) -> object:
-    """The target's parsed login.html; skips, saying why, when the target has none."""
+def form_page(request: pytest.FixtureRequest, conformance_target: object) -> object:
+    """The target's parsed login.html; fails when a submission folder lacks it, skips (saying why) for a
+    target that has none to check."""
     from .form_page import parse_form_page
 
     page = conformance_target.form_page  # type: ignore[attr-defined]
     if page is None:
-        pytest.skip(conformance_target.form_skip_reason)  # type: ignore[attr-defined]
+        _no_form_page(request, conformance_target)
     return parse_form_page(page)
+
+
+def _no_form_page(request: pytest.FixtureRequest, target: object) -> NoReturn:
+    from .client import ConformanceFailure
+
+    missing = target.form_missing  # type: ignore[attr-defined]
+    if missing:
+        marker = request.node.get_closest_marker("requirement")
+        raise ConformanceFailure(f"{marker.args[0] if marker else 'FORM'}: {missing}.")
+    pytest.skip(target.form_skip_reason)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
@@ -229,7 +240,7 @@ def browser_walk(
 
     page_path = conformance_target.form_page  # type: ignore[attr-defined]
     if page_path is None:
-        pytest.skip(conformance_target.form_skip_reason)  # type: ignore[attr-defined]
+        _no_form_page(request, conformance_target)
     context = chromium.new_context()  # type: ignore[attr-defined]
     confine_to(context, live_url)
     context.set_default_timeout(10_000)

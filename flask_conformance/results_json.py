@@ -11,12 +11,23 @@ from .grading import Grade
 
 
 def gradescope_results(grade: Grade) -> dict[str, Any]:
-    """The grade in Gradescope's autograder format: one test per requirement."""
+    """The grade in Gradescope's autograder format: one test per requirement that was checked.
+
+    Gradescope knows two statuses, passed and failed. A requirement that does not apply to this kind of
+    target (the form of a single-file or URL target) is neither: it is left out of ``tests``, worth
+    nothing either way, and named in the top-level ``output``."""
+    checked = [check for check in grade.checks if check.status != "skipped"]
+    unchecked = [check for check in grade.checks if check.status == "skipped"]
+    output = grade.summary()
+    if unchecked:
+        output += "\nNot checked for this kind of target: " + "; ".join(
+            f"{check.requirement_id} ({check.messages[0] if check.messages else 'no form page'})" for check in unchecked
+        )
     return {
         "score": grade.score,
         "max_score": grade.max_score,
         "execution_time": round(grade.execution_time, 3),
-        "output": grade.summary(),
+        "output": output,
         "visibility": "visible",
         # Plain text, never Markdown or HTML: outputs quote what submissions sent.
         "output_format": "text",
@@ -28,18 +39,14 @@ def gradescope_results(grade: Grade) -> dict[str, Any]:
                 "number": str(number),
                 "score": check.score,
                 "max_score": check.max_score,
-                "status": "failed" if check.status == "failed" else "passed",
-                "output": "\n\n".join(check.messages) if check.messages else _passed_text(check.status),
+                "status": check.status,
+                "output": "\n\n".join(check.messages) if check.messages else "Passed.",
                 "visibility": check.visibility,
-                "tags": [check.requirement_id, grade.profile] + (["skipped"] if check.status == "skipped" else []),
+                "tags": [check.requirement_id, grade.profile],
             }
-            for number, check in enumerate(grade.checks, start=1)
+            for number, check in enumerate(checked, start=1)
         ],
     }
-
-
-def _passed_text(status: str) -> str:
-    return "Passed." if status == "passed" else "Not checked for this kind of target."
 
 
 def write_results(path: Path, grade: Grade) -> None:

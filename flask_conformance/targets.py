@@ -16,6 +16,7 @@ from .transport import HttpTransport, Transport, WsgiTransport
 DEFAULT_TARGET = "reference_app.robust.app:app"
 REFERENCES = {"tutorial": "reference_app.lesson.app:app", "robust": DEFAULT_TARGET}  # each profile's reference
 
+MISSING_FORM = "login.html is missing: the lesson's form page belongs in the submission folder or its templates/"
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _FILE_WITH_ATTRIBUTE = re.compile(r"^(?P<path>.+\.py):(?P<attribute>[^:/\\]+)$")
 
@@ -32,6 +33,9 @@ class Target:
     form_skip_reason: str
     isolated: bool
     isolation: str = "in-process: no isolation"
+    # A submission folder without login.html fails the form checks (POLICY.md: leaving the file out must
+    # never score better than a wrong one); other targets have no form to check and skip them.
+    form_missing: str = ""
 
     def close(self) -> None:
         self.transport.close()
@@ -96,11 +100,13 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
         app, description = load_app(spec)
         transport = WsgiTransport(app)
     form_page, reason = _form_page(kind, spec)
-    if isinstance(transport, SandboxTransport):
-        left_out = [entry for entry in transport.copy_report.skipped if entry.split(" (")[0].endswith("login.html")]
-        if form_page is None and left_out:
-            reason = f"login.html was left out of the copy the kit grades: {left_out[0]}"
     target = Target(text, kind, description, transport, form_page, reason, isolated)
+    if kind == "folder" and form_page is None:
+        target.form_missing = MISSING_FORM
+        if isinstance(transport, SandboxTransport):
+            left_out = [entry for entry in transport.copy_report.skipped if entry.split(" (")[0].endswith("login.html")]
+            if left_out:
+                target.form_missing += f" (it was left out of the copy the kit grades: {left_out[0]})"
     if isinstance(transport, SandboxTransport):
         target.isolation = "sandbox: " + transport.isolation
     return target

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 
 import pytest
@@ -90,3 +92,48 @@ def test_refused_url_fails_each_check_without_crashing(pytester):
     assert "connection refused by 127.0.0.1:9" in output
     assert "Traceback" not in output
     assert result.parseoutcomes()["failed"] == 33
+
+
+def test_folder_without_login_html_fails_the_form_checks(pytester, tmp_path):
+    """Leaving login.html out never pays: the form checks fail, and the maximum is a folder's maximum."""
+    folder = tmp_path / "no_form"
+    folder.mkdir()
+    shutil.copy(ROOT / "reference_app" / "lesson" / "app.py", folder / "app.py")
+    with_form = tmp_path / "with_form"
+    shutil.copytree(folder, with_form)
+    shutil.copy(ROOT / "reference_app" / "lesson" / "login.html", with_form / "login.html")
+    results = {}
+    for target in (folder, with_form):
+        path = tmp_path / f"{target.name}.json"
+        pytester.runpytest_inprocess(
+            str(ROOT / "spec_tests"), "-p", "no:cacheprovider", "--target", str(target), "--results", str(path)
+        )
+        results[target.name] = json.loads(path.read_text())
+    failed = {test["tags"][0]: test["output"] for test in results["no_form"]["tests"] if test["status"] == "failed"}
+    assert set(failed) == {"FORM-ACTION", "FORM-METHOD", "FORM-INPUT", "FORM-SUBMIT", "BROWSER-POST", "BROWSER-GET"}
+    assert all("login.html is missing" in output for output in failed.values())
+    assert results["no_form"]["max_score"] == results["with_form"]["max_score"]
+    assert results["no_form"]["score"] < results["with_form"]["score"] == results["with_form"]["max_score"]
+
+
+def test_a_check_that_did_not_run_is_failed(pytester, tmp_path):
+    path = tmp_path / "results.json"
+    pytester.runpytest_inprocess(
+        str(ROOT / "spec_tests"),
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        "-x",
+        "-m",
+        "not browser",
+        "--target",
+        str(IMPLEMENTATIONS / "wrong" / "get_only.py"),
+        "--results",
+        str(path),
+    )
+    tests = json.loads(path.read_text())["tests"]
+    not_run = [test for test in tests if "did not run" in test["output"]]
+    assert len(not_run) >= 5 and all(test["status"] == "failed" and test["score"] == 0 for test in not_run)
+    assert "WELCOME" in {test["tags"][0] for test in not_run}  # test_welcome.py comes after the first failure
+    assert {test["status"] for test in tests} <= {"passed", "failed"}
