@@ -92,6 +92,17 @@ class Client:
             return None
         return self._exchange(Request("GET", parts.path[len(root) :], parts.query))
 
+    def require_routes(self, *paths: str) -> None:
+        """Fail unless each of the lesson's routes exists (``login``, ``success``): a check that an app
+        with no routes at all would pass (a HEAD mirroring a 404, a 404 taken for a refusal) earns
+        nothing without them (POLICY.md, "Points are fair")."""
+        requests = {"login": lambda: self.login("GET", "alice"), "success": lambda: self.welcome("alice")}
+        for path in paths:
+            exchange = requests[path]()
+            if exchange.response.status == 404:
+                route = "/login" if path == "login" else "/success/<name>"
+                self.fail(f"the lesson's {route} route should exist before this can be checked", exchange)
+
     def welcome(self, name: str) -> Exchange:
         return self.send("GET", success_path(name))
 

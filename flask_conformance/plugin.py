@@ -171,6 +171,13 @@ def client(request: pytest.FixtureRequest, conformance_target: object) -> object
 
 
 @pytest.fixture
+def lesson_routes(client: Client) -> None:
+    """Fails the check, once per test, unless the lesson's /login route exists: for properties that an
+    app without it would satisfy (no 5xx, a 4xx for every odd name)."""
+    client.require_routes("login")
+
+
+@pytest.fixture
 def form_page(request: pytest.FixtureRequest, conformance_target: object) -> object:
     """The target's parsed login.html; fails when a submission folder lacks it, skips (saying why) for a
     target that has none to check."""

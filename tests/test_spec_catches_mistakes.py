@@ -33,6 +33,7 @@ TUTORIAL_MISTAKES = {
     "success_accepts_everything.py": {"test_success_is_get_only"},
     "manual_body_parse.py": {"test_post_reads_form"},
     "no_redirect.py": {"test_redirect_status", "test_login_accepts_get", "test_login_accepts_post"},
+    "no_routes.py": {"test_head_login_mirrors_get", "test_head_success_mirrors_get", "test_welcome_page"},
     "options_without_allow.py": {"test_options_lists_methods"},
     "quote_plus.py": {"test_names_by_post", "test_names_by_get", "test_redirect_target"},
     "status_301.py": {"test_redirect_status"},
