@@ -22,8 +22,11 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TEXT_FIELD = "input[type=text], input[type=search], input:not([type])"
-SUBMIT = "input[type=submit], input[type=image], button[type=submit], button:not([type])"
+# What a person can type into and click: a disabled control is neither.
+TEXT_FIELD = "input[type=text]:enabled, input[type=search]:enabled, input:not([type]):enabled"
+SUBMIT = (
+    "input[type=submit]:enabled, input[type=image]:enabled, button[type=submit]:enabled, button:not([type]):enabled"
+)
 
 
 def find_chromium(configured: str | None = None) -> str | None:

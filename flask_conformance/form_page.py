@@ -32,8 +32,13 @@ class Control:
 
     @property
     def name(self) -> str | None:
-        value = self.attributes.get("name")
-        return value.strip() if value is not None else None
+        """As written: a browser posts ``name=" nm "`` as the field `` nm ``, which the app never reads."""
+        return self.attributes.get("name")
+
+    @property
+    def disabled(self) -> bool:
+        """A disabled control is never submitted, and cannot be clicked."""
+        return "disabled" in self.attributes
 
 
 @dataclass
@@ -70,15 +75,21 @@ class Form:
         return [
             control
             for control in self.controls
-            if control.tag == "input" and control.name == name and control.type in ("text", "search")
+            if control.tag == "input"
+            and control.name == name
+            and control.type in ("text", "search")
+            and not control.disabled
         ]
 
     def submit_controls(self) -> list[Control]:
         return [
             control
             for control in self.controls
-            if (control.tag == "input" and control.type in ("submit", "image"))
-            or (control.tag == "button" and control.type == "submit")
+            if not control.disabled
+            and (
+                (control.tag == "input" and control.type in ("submit", "image"))
+                or (control.tag == "button" and control.type == "submit")
+            )
         ]
 
 

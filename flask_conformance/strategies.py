@@ -10,6 +10,7 @@ from .exchange import FORM_CONTENT_TYPE, Request, encode_fields, encode_multipar
 # that looks like an escape already: an f-string Location fails on these.
 TRICKY_CHARACTERS = "?#%+&= ;:@$,'\"<>\\~^`|{}[]!*()\t"
 LOOKALIKE_ESCAPES = ("%20", "%2F", "%25", "%3F", "%23", "%2e", "+", "&amp;", "&lt;b&gt;", "%C3%AB")
+LONG_NAME = 200  # POLICY.md: names must reach at least 200 characters
 NON_ASCII_SAMPLES = ("Zoë", "日本", "Ωmega", "ñandú", "emoji 😀", "ß", "İ", "\u00a0", "\u200b")
 
 
@@ -31,8 +32,10 @@ def names() -> st.SearchStrategy[str]:
 
     Characters come from the tricky URL characters and a few letters as often
     as from the whole of Unicode (surrogates excluded: they cannot be sent as
-    UTF-8); half the names also carry a look-alike escape (``%20``, ``&amp;``)
-    or a non-ASCII word inside. Shrinks towards short ASCII names.
+    UTF-8); a quarter also carry a look-alike escape (``%20``, ``&amp;``) or a
+    non-ASCII word inside, and a quarter run to 200-260 characters, half of
+    those made of the tricky characters alone (a page that cuts names short
+    fails). Shrinks towards short ASCII names.
     """
     alphabet = st.one_of(
         st.sampled_from(TRICKY_CHARACTERS + "abcAZ09é日"),
@@ -45,7 +48,11 @@ def names() -> st.SearchStrategy[str]:
         st.sampled_from(LOOKALIKE_ESCAPES + NON_ASCII_SAMPLES),
         st.text(alphabet=alphabet, max_size=4),
     )
-    return st.one_of(plain, with_word).map(routable)
+    long = st.text(alphabet=alphabet, min_size=LONG_NAME, max_size=LONG_NAME + 60)
+    long_tricky = st.text(
+        alphabet=st.sampled_from(TRICKY_CHARACTERS + "%é日"), min_size=LONG_NAME, max_size=LONG_NAME + 40
+    )
+    return st.one_of(plain, with_word, long, long_tricky).map(routable)
 
 
 def name_batches(size: int = 8) -> st.SearchStrategy[list[str]]:

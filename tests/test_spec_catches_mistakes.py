@@ -24,6 +24,7 @@ TUTORIAL_MISTAKES = {
         "test_get_ignores_body",
         "test_names_by_get",
     },
+    "cuts_names.py": {"test_names_by_post", "test_names_by_get"},
     "fstring_location.py": {"test_names_by_post", "test_names_by_get", "test_redirect_target"},
     "get_only.py": {"test_login_accepts_post", "test_login_refuses_other_methods", "test_options_lists_methods"},
     "post_only.py": {"test_login_accepts_get", "test_get_reads_query", "test_names_by_get"},
@@ -49,6 +50,8 @@ TUTORIAL_MISTAKES = {
     "form_wrong_field": {"test_form_text_input", "test_walkthrough_as_written", "test_walkthrough_with_get"},
     "form_wrong_method": {"test_form_method"},
     "form_no_submit": {"test_form_submit"},
+    "form_name_spaces": {"test_form_text_input", "test_walkthrough_as_written", "test_walkthrough_with_get"},
+    "form_disabled_field": {"test_form_text_input", "test_walkthrough_as_written", "test_walkthrough_with_get"},
 }
 
 # implementation -> the robust spec tests it must fail under the robust profile
