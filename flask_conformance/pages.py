@@ -7,7 +7,21 @@ import re
 from html.parser import HTMLParser
 
 _WELCOME = re.compile("welcome", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
+# What a browser folds when it renders HTML: runs of ASCII white space (not U+00A0 or other Unicode spaces).
+_SPACES = re.compile(r"[ \t\n\f\r]+")
+# Never rendered as text. (A <head> that is never closed ends at the first thing that belongs in <body>, so
+# <head> itself hides nothing: its <title>, <script> and <style> do.)
+_HIDDEN = ("script", "style", "title", "template")
+
+
+def fold(text: str) -> str:
+    """White space as a browser renders it: each run of ASCII white space becomes one space."""
+    return _SPACES.sub(" ", text)
+
+
+def is_plain_text(content_type: str | None) -> bool:
+    """A ``text/plain`` page is its own rendered text: nothing in it is markup."""
+    return (content_type or "").split(";")[0].strip().lower() == "text/plain"
 
 
 class _TextExtractor(HTMLParser):
@@ -19,11 +33,11 @@ class _TextExtractor(HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "title", "head"):
+        if tag in _HIDDEN:
             self._hidden += 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "title", "head") and self._hidden:
+        if tag in _HIDDEN and self._hidden:
             self._hidden -= 1
 
     def handle_data(self, data: str) -> None:
@@ -31,16 +45,22 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def rendered_text(markup: str) -> str:
+def _folded_render(markup: str) -> str:
     extractor = _TextExtractor()
     extractor.feed(markup)
     extractor.close()
-    return _SPACES.sub(" ", "".join(extractor.parts)).strip()
+    return fold("".join(extractor.parts))
 
 
-def _has_welcome(text: str, name: str) -> bool:
-    """``welcome <name>`` as words: not ``xxwelcome``, and not ``welcome <name>xx`` (another name)."""
-    expected = " " + name
+def rendered_text(markup: str) -> str:
+    """The text a browser shows for an HTML page, white space folded, ends trimmed (for messages)."""
+    return _folded_render(markup).strip()
+
+
+def _has_welcome(text: str, name: str, folded: bool = False) -> bool:
+    """``welcome <name>`` as words: not ``xxwelcome``, and not ``welcome <name>xx`` (another name).
+    ``folded``: ``text`` is rendered text, so the expected text is folded the same way."""
+    expected = fold(" " + name) if folded else " " + name
     for match in _WELCOME.finditer(text):
         end = match.end() + len(expected)
         if match.start() and text[match.start() - 1].isalnum():
@@ -56,10 +76,11 @@ def _has_welcome(text: str, name: str) -> bool:
 def shows_welcome(body: str, name: str) -> bool:
     """True when the page says ``welcome <name>`` ("welcome" in any case, the name exact).
 
-    Tried against the body as sent (the tutorial does not judge escaping), the
-    body with character references decoded, and the text a browser renders
-    (where runs of white space fold into one, in the name too).
+    Tried against the body as sent (the tutorial does not judge escaping, and a
+    text/plain page is its own rendered text), the body with character references
+    decoded, and the text a browser renders, where runs of white space fold into
+    one: in the expected text exactly as in the page.
     """
     if _has_welcome(body, name) or _has_welcome(html.unescape(body), name):
         return True
-    return _has_welcome(rendered_text(body), _SPACES.sub(" ", name))
+    return _has_welcome(_folded_render(body), name, folded=True)

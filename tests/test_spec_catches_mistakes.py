@@ -130,3 +130,28 @@ def test_every_spec_test_has_been_seen_failing(pytester):
     never_failed = all_spec_nodes(pytester, "robust") - seen
     assert not never_failed, f"spec tests never seen failing: {sorted(never_failed)}"
     assert SPEC.is_dir()
+
+
+CORRECT = IMPLEMENTATIONS / "correct"
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in CORRECT.iterdir() if not path.name.startswith("_")))
+def test_correct_implementation_passes_tutorial(pytester, name):
+    """Correct in ways the lesson does not show: a factory, a blueprint, a 303, the name in markup, a page
+    that never closes its <head>, a text/plain welcome page, ..."""
+    run = run_spec(pytester, "--target", str(CORRECT / name), "--in-process", "-m", "not browser")
+    assert run.ret == 0 and run.passed, run.output
+
+
+def test_a_plain_text_page_shows_markup_as_text(pytester):
+    run = run_spec(
+        pytester,
+        "--target",
+        str(CORRECT / "plain_text_page.py"),
+        "--in-process",
+        "--profile",
+        "robust",
+        "-k",
+        "escaped",
+    )
+    assert run.ret == 0 and len(run.passed) == 4, run.output
