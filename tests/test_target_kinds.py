@@ -137,3 +137,16 @@ def test_a_check_that_did_not_run_is_failed(pytester, tmp_path):
     assert len(not_run) >= 5 and all(test["status"] == "failed" and test["score"] == 0 for test in not_run)
     assert "WELCOME" in {test["tags"][0] for test in not_run}  # test_welcome.py comes after the first failure
     assert {test["status"] for test in tests} <= {"passed", "failed"}
+
+
+def test_a_body_sent_on_head_is_seen_over_the_wire(pytester):
+    """http.client reads no body for HEAD; the kit reads HEAD to the end of the connection instead."""
+    server, url = serve(body_on_head=True)
+    try:
+        run = run_spec(pytester, "--target", url, "-m", "not browser")
+    finally:
+        server.shutdown()
+        server.server_close()
+    # Its redirect from /login has an empty body, so only the welcome page's HEAD carries one.
+    assert run.failed_functions() == {"test_head_success_mirrors_get"}, run.output
+    assert "HEAD is \"same as GET, but without response body\"" in run.output

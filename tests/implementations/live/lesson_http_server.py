@@ -21,7 +21,7 @@ def multipart_field(content_type: str, body: bytes, wanted: str) -> str:
     return ""
 
 
-def make_handler(prefix: str) -> type[BaseHTTPRequestHandler]:
+def make_handler(prefix: str, body_on_head: bool = False) -> type[BaseHTTPRequestHandler]:
     class Lesson(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -34,7 +34,7 @@ def make_handler(prefix: str) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            if self.command != "HEAD":
+            if self.command != "HEAD" or body_on_head:  # the mistake: a body on HEAD, for a wrong twin
                 self.wfile.write(data)
 
         def route(self) -> None:
@@ -68,8 +68,9 @@ def make_handler(prefix: str) -> type[BaseHTTPRequestHandler]:
     return Lesson
 
 
-def serve(prefix: str = "") -> tuple[ThreadingHTTPServer, str]:
-    """Start the server on 127.0.0.1 on a port the OS picks; returns it and its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(prefix.rstrip("/")))
+def serve(prefix: str = "", body_on_head: bool = False) -> tuple[ThreadingHTTPServer, str]:
+    """Start the server on 127.0.0.1 on a port the OS picks; returns it and its base URL. ``body_on_head``:
+    the wrong twin that sends its body on HEAD too."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(prefix.rstrip("/"), body_on_head))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}{prefix.rstrip('/')}/"
