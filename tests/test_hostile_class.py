@@ -288,9 +288,12 @@ def test_unix_socket_client_reaches_no_socket(probe, tmp_path):
 
 
 def test_charset_bomb_and_drip_cost_bounded_time(hostile_class):
-    """Bounded, not fast: 250 answers of 1 MiB each are read whole, but decoded as UTF-8, in linear time."""
+    """Bounded, not fast: 250 answers of 1 MiB each are read whole, but decoded as UTF-8, in linear time.
+    Decoding as punycode would take minutes: the grade would hit the time limit (checks failed) or the
+    batch's hard timeout (status "timeout"), and neither happens."""
     out, records, _, _ = hostile_class
-    assert records["charset_bomb"].seconds < OPTIONS["timeout"] / 2
+    assert records["charset_bomb"].status == "graded"
+    assert records["charset_bomb"].seconds < OPTIONS["timeout"]
     assert records["charset_bomb"].score == records[f"honest_{MARKER}_lesson"].score
     assert records["slow_drip"].seconds < 40
     assert "WELCOME" in _failed(out, "slow_drip")
