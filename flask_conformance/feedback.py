@@ -7,6 +7,12 @@ import re
 from .grading import Grade
 
 SHOWN = ("visible",)
+# Gradescope's visibilities for what a student does not see yet, in its own meaning of each.
+WITHHELD = {
+    "after_due_date": "{count} more check(s) will be shown after the due date.",
+    "after_published": "{count} more check(s) will be shown once your grades are published.",
+    "hidden": "{count} more check(s) count towards your grade but are not shown to students.",
+}
 # The kit names its screenshots browser-<test>.png, in the student's own folder: no path, no link elsewhere.
 SCREENSHOT = re.compile(r"; screenshot: (browser-[\w.-]+?\.png)")
 _BACKTICKS = re.compile(r"`+")
@@ -50,7 +56,8 @@ def feedback_markdown(name: str, grade: Grade) -> str:
     if skipped:
         lines += ["## Not checked", ""]
         lines += [f"- {c.requirement_id}: {inline((c.messages or ('not checked',))[0])}" for c in skipped] + [""]
-    hidden = len(grade.checks) - len(shown)
-    if hidden:
-        lines += [f"{hidden} more check(s) will be shown after grades are released.", ""]
+    for visibility, sentence in WITHHELD.items():
+        count = sum(check.visibility == visibility for check in grade.checks)
+        if count:
+            lines += [sentence.format(count=count), ""]
     return "\n".join(lines)

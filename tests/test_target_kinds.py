@@ -149,4 +149,4 @@ def test_a_body_sent_on_head_is_seen_over_the_wire(pytester):
         server.server_close()
     # Its redirect from /login has an empty body, so only the welcome page's HEAD carries one.
     assert run.failed_functions() == {"test_head_success_mirrors_get"}, run.output
-    assert "HEAD is \"same as GET, but without response body\"" in run.output
+    assert 'HEAD is "same as GET, but without response body"' in run.output
