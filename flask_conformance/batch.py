@@ -22,7 +22,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .atomic_file import write_atomically
@@ -53,6 +53,7 @@ class Record:
     status: str
     seconds: float
     peak_memory_mb: float = 0.0
+    graded_with: dict[str, str] = field(default_factory=dict)  # see grading_settings()
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,24 @@ class BatchOptions:
     request_timeout: float = 5.0
     startup_timeout: float = 10.0
     browser: bool = False
+
+
+def grading_settings(options: BatchOptions) -> dict[str, str]:
+    """What a grade depends on besides the submission: a result graded otherwise is not reused by --resume."""
+    import hashlib
+
+    from . import __version__
+    from .plugin import HYPOTHESIS_PROFILE
+
+    rubric = hashlib.sha256(options.rubric.read_bytes()).hexdigest()[:16] if options.rubric else "none"
+    return {
+        "kit": __version__,
+        "profile": options.profile,
+        "rubric": rubric,
+        "examples": str(options.examples),
+        "browser": str(options.browser),
+        "hypothesis": f"{HYPOTHESIS_PROFILE}, derandomized",
+    }
 
 
 def find_submissions(folder: Path) -> list[Submission]:
@@ -173,7 +192,16 @@ def failed_record(submission: Submission, out: Path, options: BatchOptions, stat
     folder = out / submission.name
     write_results(folder / "results.json", result)
     write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
-    return Record(submission.name, 0.0, result.max_score, 0, result.failed, status, round(seconds, 3))
+    return Record(
+        submission.name,
+        0.0,
+        result.max_score,
+        0,
+        result.failed,
+        status,
+        round(seconds, 3),
+        graded_with=grading_settings(options),
+    )
 
 
 def _record_path(out: Path, name: str) -> Path:
@@ -229,7 +257,7 @@ def _child(submission: Submission, out: Path, options: BatchOptions) -> None:  #
             AppSpec(path=submission.path),
             Limits(startup_timeout=options.startup_timeout, request_timeout=options.request_timeout),
         )
-        write_record(out, grade_one(submission, out, options))
+        write_record(out, replace(grade_one(submission, out, options), graded_with=grading_settings(options)))
         close_prelaunched()
     except BaseException as error:
         try:
@@ -278,18 +306,29 @@ def run_batch(
     out: Path,
     options: BatchOptions,
     progress: Callable[[int, int, Record | None], None] | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> list[Record]:
     """Grade every submission in ``folder`` into ``out``; returns one record per submission."""
     submissions = find_submissions(folder)
     out.mkdir(parents=True, exist_ok=True)
     records: dict[str, Record] = {}
     pending = []
+    settings = grading_settings(options)
+    changed: set[str] = set()
+    regraded = 0
     for submission in submissions:
         existing = read_record(out, submission.name) if options.resume else None
-        if existing is not None:
+        if existing is not None and existing.graded_with == settings:
             records[submission.name] = existing
-        else:
-            pending.append(submission)
+            continue
+        pending.append(submission)
+        if existing is not None:  # never mixed into one gradebook: regraded, and said so
+            regraded += 1
+            changed |= {key for key, value in settings.items() if existing.graded_with.get(key) != value}
+    if regraded and notify is not None:
+        notify(
+            f"--resume: regrading {regraded} submission(s) graded with other settings ({', '.join(sorted(changed))})"
+        )
     warm_up()
     order = [submission.name for submission in submissions]
 

@@ -114,7 +114,9 @@ def grade(
         browser=browser,
     )
     try:
-        records = run_batch(submissions, out, options, progress=ProgressBar())
+        records = run_batch(
+            submissions, out, options, progress=ProgressBar(), notify=lambda text: click.echo(text, err=True)
+        )
     except KeyboardInterrupt:
         click.echo(f"\ninterrupted: finished results are in {out}; run again with --resume", err=True)
         sys.exit(130)

@@ -127,3 +127,17 @@ def test_bundled_examples_are_graded(tmp_path):
     assert rows["dave"]["status"].startswith("load-error")
     # A load error fails what the run checks, no more: without --browser, not the browser requirements either.
     assert rows["dave"]["max_score"] == rows["alice"]["max_score"]
+
+
+def test_resume_never_mixes_settings(small_class, tmp_path):
+    """A result graded with another profile (or rubric, examples, kit) is regraded, and the run says so."""
+    out = tmp_path / "out"
+    CliRunner().invoke(main, ["grade", str(small_class), "--out", str(out), *FAST])
+    result = CliRunner().invoke(main, ["grade", str(small_class), "--out", str(out), "--resume", "--profile", "robust"])
+    assert result.exit_code == 0
+    assert "--resume: regrading 3 submission(s) graded with other settings (profile)" in result.output
+    for name in ("ann", "ben", "cas"):
+        record = json.loads((out / name / "record.json").read_text())
+        assert record["graded_with"]["profile"] == "robust"
+        results = json.loads((out / name / "results.json").read_text())
+        assert {test["tags"][1] for test in results["tests"]} == {"robust"}
