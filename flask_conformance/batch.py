@@ -72,13 +72,18 @@ class BatchOptions:
 def grading_settings(options: BatchOptions) -> dict[str, str]:
     """What a grade depends on besides the submission: a result graded otherwise is not reused by --resume."""
     import hashlib
+    from importlib.metadata import PackageNotFoundError, version
 
-    from . import __version__
     from .plugin import HYPOTHESIS_PROFILE
+
+    try:
+        kit = version("flask-conformance")
+    except PackageNotFoundError:  # a checkout run without installing it
+        kit = "unknown"
 
     rubric = hashlib.sha256(options.rubric.read_bytes()).hexdigest()[:16] if options.rubric else "none"
     return {
-        "kit": __version__,
+        "kit": kit,
         "profile": options.profile,
         "rubric": rubric,
         "examples": str(options.examples),
@@ -162,6 +167,8 @@ def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Recor
     result = catcher.grade
     write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
     status = "graded" if not result.load_error else "load-error: " + result.load_error
+    if result.grader_errors and not result.load_error:
+        status = "grader-error: " + result.grader_errors[0]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return Record(
         submission.name,

@@ -7,7 +7,7 @@ import ast
 from conftest import ROOT
 
 LAYERS = [
-    {"exchange", "requirements", "atomic_file", "limits"},
+    {"exchange", "requirements", "atomic_file", "limits", "grader_error"},
     {"urls", "pages", "form_page", "rubric", "strategies", "browser", "comparison", "corpus", "submission_copy"},
     {"transport", "loading", "sandbox_protocol"},
     {"sandbox_child", "sandbox", "sandbox_command", "uid_pool", "cgroups", "tree_watch"},
