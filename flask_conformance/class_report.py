@@ -101,6 +101,14 @@ def class_report_html(out: Path, records: list[Any], profile: str) -> str:
         for record in records
     )
     mean = sum(fractions) / len(fractions) if fractions else 0.0
+    regrade = [record for record in records if record.status.startswith("grader-error")]
+    regrade_section = (
+        "<section><h2>Needs a regrade</h2><p>The grader, not the student, failed on these: "
+        + ", ".join(f"<code>{html.escape(record.name)}</code>" for record in regrade)
+        + ". Fix the cause in the status column, then run again with <code>--resume</code>.</p></section>"
+        if regrade
+        else ""
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Class report</title>
 <style>
@@ -110,6 +118,7 @@ th {{ cursor: pointer; background: #f3f3f3; }} section {{ margin-bottom: 2rem; }
 </style></head><body>
 <h1>Class report</h1>
 <p>{len(records)} submission(s), profile <code>{html.escape(profile)}</code>, mean score {mean:.0%}.</p>
+{regrade_section}
 <section><h2>Scores</h2>{histogram_svg(fractions)}</section>
 <section><h2>Pass rate per requirement</h2>
 <p>Requirements most of the class missed are in red: the place to explain again.</p>{pass_rate_svg(rates)}</section>

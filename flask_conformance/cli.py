@@ -41,6 +41,9 @@ class ProgressBar:
         self.stream.flush()
 
 
+GRADER_ERROR_EXIT = 3  # some submissions need a regrade because the grader failed on them (README)
+
+
 @click.group()
 @click.version_option(package_name="flask-conformance")
 def main() -> None:
@@ -124,10 +127,14 @@ def grade(
         click.echo(f"flask-conformance: the grader failed: {type(error).__name__}: {error}", err=True)
         sys.exit(1)
     graded = sum(record.status == "graded" for record in records)
+    regrade = [record.name for record in records if record.status.startswith("grader-error")]
     click.echo(
-        f"{len(records)} submission(s): {graded} graded, {len(records) - graded} could not run. "
-        f"See {out / 'grades.csv'} and {out / 'report.html'}."
+        f"{len(records)} submission(s): {graded} graded, {len(records) - graded - len(regrade)} could not run"
+        + (f", {len(regrade)} to regrade (the grader failed on them: {', '.join(regrade[:10])})" if regrade else "")
+        + f". See {out / 'grades.csv'} and {out / 'report.html'}."
     )
+    if regrade:
+        sys.exit(GRADER_ERROR_EXIT)
 
 
 @main.command()

@@ -51,6 +51,11 @@ def feedback_markdown(name: str, grade: Grade) -> str:
             for message in check.messages:
                 lines += [*fenced(message), ""]
                 lines += [f"What the browser saw: ![{shot}]({shot})\n" for shot in SCREENSHOT.findall(message)[-1:]]
+    regrade = [check for check in shown if check.status == "grader-error"]
+    if regrade:
+        lines += ["## Not yet checked (the grader's fault, not yours)", ""]
+        lines += [f"- {c.requirement_id}: {inline(c.messages[0] if c.messages else 'to be regraded')}" for c in regrade]
+        lines += [""]
     if passed:
         lines += ["## Passed", ""] + [f"- {c.requirement_id}: {c.title} ({c.score:g})" for c in passed] + [""]
     if skipped:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .grader_error import REGRADE
 from .requirements import REQUIREMENTS, in_profile
 from .rubric import Rubric
 
@@ -52,6 +53,11 @@ class Grade:
     def failed(self) -> int:
         return sum(check.status == "failed" for check in self.checks)
 
+    @property
+    def grader_errors(self) -> tuple[str, ...]:
+        """Why checks could not run through the grader's fault: the submission needs a regrade."""
+        return tuple(check.messages[0] for check in self.checks if check.status == "grader-error" and check.messages)
+
     def summary(self) -> str:
         if self.load_error:
             return f"The submission could not be graded: {self.load_error}"
@@ -87,11 +93,14 @@ def grade(
             continue  # not asked for (--against, --lock, the browser), so neither earned nor lost
 
         failures = tuple(outcome.message for outcome in mine if outcome.outcome == "failed")
+        grader_errors = tuple(outcome.message for outcome in mine if outcome.outcome == "grader-error")
         points = rubric.points_for(requirement_id)
         if load_error:
             status, failures = "failed", (load_error,)
         elif failures:
             status = "failed"
+        elif grader_errors:  # the kit's failure: full points for now, and a regrade
+            status, failures = "grader-error", (REGRADE.format(reason=grader_errors[0]),)
         elif any(outcome.outcome == "passed" for outcome in mine):
             status = "passed"
         elif not mine and checked is not None:
@@ -104,7 +113,7 @@ def grade(
                 requirement_id,
                 requirement.title,
                 status,
-                score=points if status == "passed" else 0.0,
+                score=points if status in ("passed", "grader-error") else 0.0,
                 max_score=0.0 if status == "skipped" else points,
                 visibility=rubric.visibility_for(requirement_id),
                 messages=failures or tuple(o.message for o in mine if o.outcome == "skipped" and o.message)[:1],

@@ -120,9 +120,13 @@ def pytest_runtest_makereport(
     if call.excinfo is not None:
         from .client import ConformanceFailure
         from .failure_text import failure_text
+        from .grader_error import PROPERTY, GraderError
 
         if call.excinfo.errisinstance(ConformanceFailure):
             report.longrepr = failure_text(call.excinfo.value)
+        elif call.excinfo.errisinstance(GraderError):
+            report.longrepr = f"GRADER ERROR: {call.excinfo.value}"
+            report.user_properties.append((PROPERTY, str(call.excinfo.value)))
     return report
 
 
@@ -230,8 +234,14 @@ def chromium(pytestconfig: pytest.Config) -> Iterator[object]:
         if os.environ.get("FLASK_CONFORMANCE_REQUIRE_BROWSER") == "1":
             pytest.fail(reason + " (and FLASK_CONFORMANCE_REQUIRE_BROWSER=1)", pytrace=False)
         pytest.skip(reason)
+    from .grader_error import GraderError
+
     with sync_playwright() as playwright:
-        browser = launch(playwright, str(executable))
+        try:
+            browser = launch(playwright, str(executable))
+        except Exception as error:  # any failure to start is the grader's, never the student's
+            first_line = (str(error).splitlines() or [""])[0][:200]
+            raise GraderError(f"Chromium did not start: {type(error).__name__}: {first_line}") from None
         yield browser
         browser.close()
 

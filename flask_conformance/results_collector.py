@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from .grader_error import PROPERTY
 from .grading import Grade, TestOutcome, grade
 from .results_json import write_results
 from .rubric import Rubric
@@ -42,7 +43,10 @@ class ResultsCollector:
         requirement_id = self.requirement_of.get(report.nodeid)
         if requirement_id is None or (report.when != "call" and not (report.failed or report.skipped)):
             return
-        if report.skipped:
+        grader_error = dict(report.user_properties).get(PROPERTY)
+        if grader_error is not None:
+            self.outcomes.append(TestOutcome(requirement_id, report.nodeid, "grader-error", str(grader_error)))
+        elif report.skipped:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
             self.outcomes.append(TestOutcome(requirement_id, report.nodeid, "skipped", str(reason)))
         else:

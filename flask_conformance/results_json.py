@@ -39,10 +39,12 @@ def gradescope_results(grade: Grade) -> dict[str, Any]:
                 "number": str(number),
                 "score": check.score,
                 "max_score": check.max_score,
-                "status": check.status,
+                # Gradescope knows passed and failed: a grader error keeps its points, tagged for a regrade.
+                "status": "failed" if check.status == "failed" else "passed",
                 "output": "\n\n".join(check.messages) if check.messages else "Passed.",
                 "visibility": check.visibility,
-                "tags": [check.requirement_id, grade.profile],
+                "tags": [check.requirement_id, grade.profile]
+                + (["grader-error"] if check.status == "grader-error" else []),
             }
             for number, check in enumerate(checked, start=1)
         ],

@@ -141,3 +141,26 @@ def test_resume_never_mixes_settings(small_class, tmp_path):
         assert record["graded_with"]["profile"] == "robust"
         results = json.loads((out / name / "results.json").read_text())
         assert {test["tags"][1] for test in results["tests"]} == {"robust"}
+
+
+def test_a_grader_failure_costs_no_points_and_asks_for_a_regrade(tmp_path, monkeypatch):
+    """Chromium that cannot start is the grader's failure: the browser checks keep their points, the
+    submission is marked for a regrade, the report lists it, and the run exits 3."""
+    monkeypatch.setenv("FLASK_CONFORMANCE_CHROMIUM", "/bin/false")
+    folder = tmp_path / "class"
+    shutil.copytree(IMPLEMENTATIONS / "correct" / "blueprint", folder / "ann")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(folder), "--out", str(out), "--browser", *FAST])
+    assert result.exit_code == 3, result.output
+    assert "1 to regrade (the grader failed on them: ann)" in result.output
+    row = read_rows(out)[0]
+    assert row["score"] == row["max_score"]
+    assert row["status"].startswith("grader-error: The grader could not run this check (Chromium did not start")
+    results = json.loads((out / "ann" / "results.json").read_text())
+    browser = [test for test in results["tests"] if test["tags"][0].startswith("BROWSER-")]
+    assert len(browser) == 2 and all(
+        "grader-error" in test["tags"] and test["score"] == test["max_score"] for test in browser
+    )
+    feedback = (out / "ann" / "feedback.md").read_text()
+    assert "## Not yet checked (the grader's fault, not yours)" in feedback
+    assert "Needs a regrade" in (out / "report.html").read_text()
