@@ -34,6 +34,11 @@ EQUIVALENT = {
     ("robust", 'abort(400, description="XXSend a name'): "the text of a 400 page is not judged",
     ("robust", 'abort(400, description="XXA name cannot'): "the text of a 400 page is not judged",
     ("robust", 'methods=["XXGETXX"]'): "the form page at / is a convenience, not a requirement",
+    # Killed before only because an unknown charset crashed the kit (LookupError); now it reads as UTF-8.
+    ("robust", 'content_type="XXtext/html; charset=utf-8XX"'): (
+        "a welcome page is judged as text/plain or as HTML (POLICY.md); any other type reads as HTML, "
+        "an unknown charset as UTF-8"
+    ),
 }
 
 
