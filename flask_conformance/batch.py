@@ -169,6 +169,11 @@ def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Recor
     status = "graded" if not result.load_error else "load-error: " + result.load_error
     if result.grader_errors and not result.load_error:
         status = "grader-error: " + result.grader_errors[0]
+    elif "time_ran_out_in" in result.extra:
+        status = (
+            f"timeout: the time limit ran out during {result.extra['time_ran_out_in']}; "
+            "the checks that finished before are kept"
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return Record(
         submission.name,

@@ -39,6 +39,12 @@ def feedback_markdown(name: str, grade: Grade) -> str:
     lines = [f"# Feedback for {name}", ""]
     if grade.load_error:
         lines += ["The grader could not load your app, so no check could run:", "", *fenced(grade.load_error), ""]
+    if "time_ran_out_in" in grade.extra:
+        lines += [
+            f"Your app used up the grader's time during {grade.extra['time_ran_out_in']}: the checks that "
+            "finished before keep their result, the ones after could not run. Is a page slow, or waiting?",
+            "",
+        ]
     lines += [f"**Score: {grade.score:g} / {grade.max_score:g}** (profile `{grade.profile}`)", ""]
     shown = [check for check in grade.checks if check.visibility in SHOWN]
     failed = [check for check in shown if check.status == "failed"]

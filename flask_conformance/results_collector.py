@@ -11,6 +11,7 @@ from .grading import Grade, TestOutcome, grade
 from .results_json import write_results
 from .rubric import Rubric
 from .settings import Settings
+from .transport import TIME_RAN_OUT
 
 
 class ResultsCollector:
@@ -64,6 +65,9 @@ class ResultsCollector:
         )
         if self.isolation:
             result.extra["isolation"] = self.isolation
+        ran_out = next((o.requirement_id for o in self.outcomes if TIME_RAN_OUT in o.message), None)
+        if ran_out is not None:  # the first check, in the order they ran, that the time limit cut short
+            result.extra["time_ran_out_in"] = ran_out
         return result
 
     @pytest.hookimpl(trylast=True)

@@ -164,3 +164,26 @@ def test_a_grader_failure_costs_no_points_and_asks_for_a_regrade(tmp_path, monke
     feedback = (out / "ann" / "feedback.md").read_text()
     assert "## Not yet checked (the grader's fault, not yours)" in feedback
     assert "Needs a regrade" in (out / "report.html").read_text()
+
+
+def test_a_submission_out_of_time_keeps_what_finished(tmp_path):
+    """The batch's time limit stops a slow submission between requests: the checks that finished keep
+    their points, the feedback names the check the time ran out in, and the status says timeout."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(IMPLEMENTATIONS / "broken" / "slow_pages.py", folder / "slow.py")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(folder), "--out", str(out), "--timeout", "8", *FAST])
+    assert result.exit_code == 0, result.output
+    row = read_rows(out)[0]
+    assert row["status"].startswith("timeout: the time limit ran out during ")
+    assert 0 < float(row["score"]) < float(row["max_score"])
+    requirement_id = row["status"].split("during ")[1].split(";")[0]
+    results = json.loads((out / "slow" / "results.json").read_text())
+    by_id = {test["tags"][0]: test for test in results["tests"]}
+    assert (
+        by_id[requirement_id]["status"] == "failed" and "ran out before this check" in by_id[requirement_id]["output"]
+    )
+    assert by_id["LOGIN-GET"]["status"] == "passed"
+    feedback = (out / "slow" / "feedback.md").read_text()
+    assert f"Your app used up the grader's time during {requirement_id}" in feedback
