@@ -74,6 +74,11 @@ class Client:
         location = exchange.response.header("Location")
         return None if location is None else resolve(exchange.url, location)
 
+    @staticmethod
+    def redirects(exchange: Exchange) -> bool:
+        """Any redirect with a Location: REDIRECT-STATUS alone judges which 3xx it is (POLICY.md)."""
+        return 300 <= exchange.response.status < 400 and exchange.response.header("Location") is not None
+
     def redirected_name(self, exchange: Exchange) -> str | None:
         """The name in the ``/success/<name>`` URL a redirect points at, or None."""
         target = self.location(exchange)

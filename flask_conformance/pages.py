@@ -84,3 +84,20 @@ def shows_welcome(body: str, name: str) -> bool:
     if _has_welcome(body, name) or _has_welcome(html.unescape(body), name):
         return True
     return _has_welcome(_folded_render(body), name, folded=True)
+
+
+def _has_name(text: str, name: str) -> bool:
+    """``name`` in ``text`` as a whole: not glued to a letter or digit where the name itself starts or ends
+    with one (``alice1`` does not show ``alice``). A regular expression, so a long page costs linear time."""
+    before = r"(?<![^\W_])" if name[:1].isalnum() else ""
+    after = r"(?![^\W_])" if name[-1:].isalnum() else ""
+    return re.search(before + re.escape(name) + after, text) is not None
+
+
+def shows_name(body: str, name: str) -> bool:
+    """True when the page shows ``name`` exactly, whatever greets it (NAMES-* own the name, WELCOME the
+    greeting): in the body as sent, with references decoded, or in the rendered text, folded alike."""
+    if _has_name(body, name) or _has_name(html.unescape(body), name):
+        return True
+    folded = fold(name)
+    return bool(folded.strip()) and _has_name(_folded_render(body), folded)

@@ -3,6 +3,8 @@ has been seen failing on at least one of them: the table below is that evidence.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import IMPLEMENTATIONS, SPEC, function_name, run_spec
@@ -40,11 +42,11 @@ TUTORIAL_MISTAKES = {
     "status_301.py": {"test_redirect_status"},
     "status_307.py": {"test_redirect_status"},
     "strips_name.py": {"test_names_by_post", "test_names_by_get"},
-    "trailing_slash.py": {"test_redirect_status", "test_login_accepts_get", "test_login_accepts_post"},
+    "trailing_slash.py": {"test_redirect_status", "test_redirect_target"},
     "values_instead_of_form.py": {"test_post_prefers_form_to_query", "test_post_ignores_query"},
-    "welcome_lowercases.py": {"test_welcome_page", "test_names_by_post"},
+    "welcome_lowercases.py": {"test_names_by_post", "test_names_by_get"},
     "welcome_route_renamed.py": {"test_redirect_target", "test_welcome_page"},
-    "welcome_typo.py": {"test_welcome_page", "test_names_by_post", "test_names_by_get"},
+    "welcome_typo.py": {"test_welcome_page"},
     "welcome_with_counter.py": {"test_welcome_page", "test_names_by_post", "test_names_by_get"},
     "form_wrong_action": {"test_form_action", "test_walkthrough_as_written", "test_walkthrough_with_get"},
     "form_wrong_field": {"test_form_text_input", "test_walkthrough_as_written", "test_walkthrough_with_get"},
@@ -155,3 +157,152 @@ def test_a_plain_text_page_shows_markup_as_text(pytester):
         "escaped",
     )
     assert run.ret == 0 and len(run.passed) == 4, run.output
+
+
+# implementation -> exactly the requirements it fails under tutorial, without the browser (SPEC.md)
+EXACT_TUTORIAL = {
+    "args_on_post.py": {"NAMES-POST", "POST-FORM", "POST-NOT-QUERY", "REDIRECT-TARGET"},
+    "cuts_names.py": {"NAMES-GET", "NAMES-POST"},
+    "form_disabled_field": {"FORM-INPUT"},
+    "form_name_spaces": {"FORM-INPUT"},
+    "form_no_submit": {"FORM-SUBMIT"},
+    "form_on_get.py": {"GET-ARGS", "GET-NOT-BODY", "NAMES-GET", "REDIRECT-TARGET"},
+    "form_wrong_action": {"FORM-ACTION"},
+    "form_wrong_field": {"FORM-INPUT"},
+    "form_wrong_method": {"FORM-METHOD"},
+    "fstring_location.py": {"NAMES-GET", "NAMES-POST", "REDIRECT-TARGET"},
+    "get_only.py": {
+        "LOGIN-405",
+        "LOGIN-POST",
+        "NAMES-POST",
+        "OPTIONS",
+        "POST-FORM",
+        "POST-NOT-QUERY",
+        "REDIRECT-STATUS",
+        "REDIRECT-TARGET",
+    },
+    "head_differs.py": {"HEAD-LOGIN", "HEAD-SUCCESS"},
+    "head_with_body.py": {"HEAD-LOGIN", "HEAD-SUCCESS"},
+    "login_accepts_everything.py": {"HEAD-LOGIN", "LOGIN-405"},
+    "manual_body_parse.py": {"POST-FORM"},
+    "no_redirect.py": {
+        "GET-ARGS",
+        "GET-NOT-BODY",
+        "LOGIN-GET",
+        "LOGIN-POST",
+        "NAMES-GET",
+        "NAMES-POST",
+        "POST-FORM",
+        "POST-NOT-QUERY",
+        "REDIRECT-STATUS",
+        "REDIRECT-TARGET",
+    },
+    "no_routes.py": {
+        "GET-ARGS",
+        "GET-NOT-BODY",
+        "HEAD-LOGIN",
+        "HEAD-SUCCESS",
+        "LOGIN-405",
+        "LOGIN-GET",
+        "LOGIN-POST",
+        "NAMES-GET",
+        "NAMES-POST",
+        "OPTIONS",
+        "POST-FORM",
+        "POST-NOT-QUERY",
+        "REDIRECT-STATUS",
+        "REDIRECT-TARGET",
+        "SUCCESS-405",
+        "WELCOME",
+    },
+    "options_without_allow.py": {"OPTIONS"},
+    "post_only.py": {
+        "GET-ARGS",
+        "GET-NOT-BODY",
+        "LOGIN-405",
+        "LOGIN-GET",
+        "NAMES-GET",
+        "OPTIONS",
+        "REDIRECT-STATUS",
+        "REDIRECT-TARGET",
+    },
+    "quote_plus.py": {"NAMES-GET", "NAMES-POST", "REDIRECT-TARGET"},
+    "status_301.py": {"REDIRECT-STATUS"},
+    "status_307.py": {"REDIRECT-STATUS"},
+    "strips_name.py": {"NAMES-GET", "NAMES-POST"},
+    "success_accepts_everything.py": {"SUCCESS-405"},
+    "trailing_slash.py": {
+        "GET-ARGS",
+        "GET-NOT-BODY",
+        "LOGIN-405",
+        "NAMES-GET",
+        "NAMES-POST",
+        "OPTIONS",
+        "POST-FORM",
+        "POST-NOT-QUERY",
+        "REDIRECT-STATUS",
+        "REDIRECT-TARGET",
+    },
+    "values_instead_of_form.py": {"POST-NOT-QUERY"},
+    "welcome_lowercases.py": {"NAMES-GET", "NAMES-POST"},
+    "welcome_route_renamed.py": {
+        "GET-ARGS",
+        "GET-NOT-BODY",
+        "HEAD-SUCCESS",
+        "NAMES-GET",
+        "NAMES-POST",
+        "OPTIONS",
+        "POST-FORM",
+        "POST-NOT-QUERY",
+        "REDIRECT-TARGET",
+        "SUCCESS-405",
+        "WELCOME",
+    },
+    "welcome_typo.py": {"WELCOME"},
+    "welcome_with_counter.py": {"NAMES-GET", "NAMES-POST", "WELCOME"},
+}
+
+# robust implementation -> exactly the requirements it fails under robust, without the browser
+EXACT_ROBUST = {
+    "bare_401.py": {"ROBUST-MISSING-NAME", "ROBUST-UNROUTABLE"},
+    "crashes_on_bad_bytes.py": {"ROBUST-NO-5XX"},
+    "missing_name_500.py": {"ROBUST-MISSING-NAME", "ROBUST-NO-5XX"},
+    "no_charset": {"ROBUST-CHARSET"},
+    "slash_allowed.py": {"ROBUST-UNROUTABLE"},
+    "unescaped.py": {"ROBUST-ESCAPE"},
+}
+
+
+def failed_requirements(pytester, target, *arguments):
+    results = pytester.path / "exact-results.json"
+    pytester.runpytest_inprocess(
+        str(SPEC),
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        "-m",
+        "not browser",
+        "--in-process",
+        "--target",
+        str(target),
+        "--results",
+        str(results),
+        *arguments,
+    )
+    return {test["tags"][0] for test in json.loads(results.read_text())["tests"] if test["status"] == "failed"}
+
+
+@pytest.mark.parametrize("name", sorted(EXACT_TUTORIAL))
+def test_one_mistake_fails_exactly_its_requirements(pytester, name):
+    """Not a subset: a 301 fails REDIRECT-STATUS and nothing else, 'Welcome, %s' fails WELCOME alone."""
+    assert failed_requirements(pytester, WRONG / name) == EXACT_TUTORIAL[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXACT_ROBUST))
+def test_one_robust_mistake_fails_exactly_its_requirements(pytester, name):
+    assert failed_requirements(pytester, ROBUST_WRONG / name, "--profile", "robust") == EXACT_ROBUST[name]
+
+
+def test_every_wrong_implementation_has_an_exact_set():
+    assert set(EXACT_TUTORIAL) == set(TUTORIAL_MISTAKES) and set(EXACT_ROBUST) == set(ROBUST_MISTAKES)
