@@ -80,7 +80,7 @@ def test_live_non_flask_server_by_url(pytester, prefix):
     finally:
         server.shutdown()
         server.server_close()
-    result.assert_outcomes(passed=33, skipped=8, deselected=36)  # no login.html: form and browser checks skip
+    result.assert_outcomes(passed=31, skipped=8, deselected=36)  # no login.html: form and browser checks skip
 
 
 def test_refused_url_fails_each_check_without_crashing(pytester):
@@ -91,7 +91,7 @@ def test_refused_url_fails_each_check_without_crashing(pytester):
     output = "\n".join(result.outlines)
     assert "connection refused by 127.0.0.1:9" in output
     assert "Traceback" not in output
-    assert result.parseoutcomes()["failed"] == 33
+    assert result.parseoutcomes()["failed"] == 31
 
 
 def test_folder_without_login_html_fails_the_form_checks(pytester, tmp_path):
