@@ -13,6 +13,7 @@ import os
 import signal
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
@@ -49,14 +50,15 @@ class TreeLimit:
                             return True
         return False
 
+    def kill(self) -> None:
+        """SIGKILL every process in the group."""
+        kill_all(self.pids())
+
     def kill_and_remove(self, timeout: float = 2.0) -> None:
         """SIGKILL every process left in the group, then remove its folders."""
         deadline = time.monotonic() + timeout
         while True:
-            left = self.pids()
-            for pid in left:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
+            self.kill()
             removed = True
             for folder in self.folders:
                 try:
@@ -149,9 +151,21 @@ def remove_stale() -> None:
         if parent is None:
             continue
         for folder in parent.glob(PREFIX + "*"):
-            creator = folder.name[len(PREFIX) :].split("-", 1)[0]
-            if creator.isdigit() and not alive(int(creator)):
+            if orphaned(folder.name):
                 TreeLimit([folder], "").kill_and_remove(1.0)
+
+
+def kill_all(pids: Iterable[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def orphaned(name: str) -> bool:
+    """Whether ``name`` (``flask-conformance-<pid>-...``: a cgroup or a workspace) was made by a process
+    that is gone, so that nothing will ever close it."""
+    creator = name[len(PREFIX) :].split("-", 1)[0]
+    return name.startswith(PREFIX) and creator.isdigit() and not alive(int(creator))
 
 
 def alive(pid: int) -> bool:

@@ -28,7 +28,7 @@ from .tree_watch import TreeWatch
 from .uid_pool import NoFreeUid, UidLease, lease_uid
 
 LOG_TAIL = 2000
-WORKSPACE_PREFIX = "flask-conformance-"
+WORKSPACE_PREFIX = cgroups.PREFIX  # workspaces and cgroups are named alike: cgroups.orphaned reads both
 JOIN_CGROUP = 'for f; do [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; shift; done; shift; exec "$@"'
 # The kit's own folder, whose modules the child imports as the package ``sandbox_command.KIT_PACKAGE``.
 KIT_SOURCE = Path(__file__).resolve().parent
@@ -208,9 +208,7 @@ class SandboxTransport:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
         if self._tree is not None:
-            for pid in self._tree.pids():
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
+            self._tree.kill()
         if self._lease is not None:
             _kill_every_process_of(self._lease.uid)
         try:
@@ -295,8 +293,7 @@ def remove_leftovers() -> None:
     after the process that made it, removed once that process is gone."""
     cgroups.remove_stale()
     for folder in Path(tempfile.gettempdir()).glob(WORKSPACE_PREFIX + "*"):
-        creator = folder.name[len(WORKSPACE_PREFIX) :].split("-", 1)[0]
-        if creator.isdigit() and not cgroups.alive(int(creator)):
+        if cgroups.orphaned(folder.name):
             shutil.rmtree(folder, ignore_errors=True)
 
 

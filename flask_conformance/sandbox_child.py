@@ -66,8 +66,6 @@ def become(uid: int | None, gid: int | None) -> None:
 
 def copy_in(source: Path, workdir: Path) -> None:
     """The submission into its writable folder (a size-limited tmpfs under bubblewrap), owned by this uid."""
-    if source == workdir:
-        return
     for entry in source.iterdir():
         target = workdir / entry.name
         if entry.is_dir() and not entry.is_symlink():

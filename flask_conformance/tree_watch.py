@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import threading
+
+from .cgroups import kill_all
 
 PERIOD = 0.1
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -65,6 +66,4 @@ class TreeWatch:
             pids = processes_of(self.uid)
             if pids and resident_memory(pids) > self.limit:
                 self.tripped = True
-                for pid in pids:
-                    with contextlib.suppress(ProcessLookupError, PermissionError):
-                        os.kill(pid, signal.SIGKILL)
+                kill_all(pids)
