@@ -21,8 +21,9 @@ from .exchange import Request, Response
 MAX_FRAME = 8 << 20
 MAX_DEPTH = 4  # a response frame is {"headers": [[name, value], ...]}: three levels
 _LENGTH = struct.Struct(">I")
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(rb"[\[\]{}]")
+# The bytes that matter to nesting: an escape pair (so that \" does not end a string), a quote, a bracket.
+# One fixed-width token at a time: linear time and constant memory whatever the frame holds.
+_TOKENS = re.compile(rb'\\.|["\[\]{}]', re.DOTALL)
 _NOT_HEADER_TEXT = re.compile("[\x00\r\n\ud800-\udfff]")
 
 
@@ -58,11 +59,18 @@ def receive_frame(sock: socket.socket, timeout: float | None = None) -> dict[str
 def nesting_depth(data: bytes) -> int:
     """How deep the brackets of a JSON text nest, outside its strings; counting stops past MAX_DEPTH."""
     depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRINGS.sub(b"", data)):
-        depth += 1 if bracket in (b"[", b"{") else -1
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            break
+    in_string = False
+    for match in _TOKENS.finditer(data):
+        token = match.group()
+        if token[:1] == b"\\":
+            continue
+        if token == b'"':
+            in_string = not in_string
+        elif not in_string:
+            depth += 1 if token in (b"[", b"{") else -1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
     return deepest
 
 

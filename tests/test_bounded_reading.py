@@ -182,3 +182,21 @@ def test_results_survive_a_lone_surrogate(tmp_path):
 
     write_atomically(tmp_path / "results.json", json.dumps({"output": "x\ud800"}, ensure_ascii=False))
     assert json.loads((tmp_path / "results.json").read_text())["output"] == "x\ud800"
+
+
+def test_a_large_request_reaches_a_sandboxed_app():
+    """The child reads its frames with the same depth check: a regular expression over whole strings ran
+    out of memory under the child's limit on a 3 MB body (the app 'died'); the token scan does not."""
+    from conftest import ROOT
+    from flask_conformance.loading import AppSpec
+    from flask_conformance.sandbox import SandboxTransport
+
+    sandbox = SandboxTransport(AppSpec(path=ROOT / "reference_app" / "lesson" / "app.py"))
+    try:
+        sandbox.start()
+        body = b"nm=" + b"a" * (3 << 20)
+        headers = (("Content-Type", "application/x-www-form-urlencoded"),)
+        response = sandbox.handle_request(Request("POST", "/login", "", headers, body))
+    finally:
+        sandbox.close()
+    assert response.status == 302, response
