@@ -187,7 +187,9 @@ def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Recor
     )
 
 
-def failed_record(submission: Submission, out: Path, options: BatchOptions, status: str, seconds: float) -> Record:
+def failed_record(
+    submission: Submission, out: Path, options: BatchOptions, status: str, seconds: float, graded_with: dict[str, str]
+) -> Record:
     """A submission the grader could not finish: zero points, every check failed with the reason."""
     from .requirements import checked_ids
     from .rubric import load_rubric
@@ -212,7 +214,7 @@ def failed_record(submission: Submission, out: Path, options: BatchOptions, stat
         result.failed,
         status,
         round(seconds, 3),
-        graded_with=grading_settings(options),
+        graded_with=graded_with,
     )
 
 
@@ -250,7 +252,9 @@ def write_grades_csv(out: Path, records: list[Record]) -> None:
     write_atomically(out / "grades.csv", buffer.getvalue())
 
 
-def _child(submission: Submission, out: Path, options: BatchOptions) -> None:  # pragma: no cover - forked
+def _child(  # pragma: no cover - forked
+    submission: Submission, out: Path, options: BatchOptions, graded_with: dict[str, str]
+) -> None:
     """The grading child: grade, write the record, and leave without running the parent's exit handlers."""
     status = 0
     try:
@@ -269,7 +273,7 @@ def _child(submission: Submission, out: Path, options: BatchOptions) -> None:  #
             AppSpec(path=submission.path),
             Limits(startup_timeout=options.startup_timeout, request_timeout=options.request_timeout),
         )
-        write_record(out, replace(grade_one(submission, out, options), graded_with=grading_settings(options)))
+        write_record(out, replace(grade_one(submission, out, options), graded_with=graded_with))
         close_prelaunched()
     except BaseException as error:
         try:
@@ -353,7 +357,7 @@ def run_batch(
     if progress is not None:
         progress(len(records), len(submissions), None)
     try:
-        for record in _fork_all(pending, out, options):
+        for record in _fork_all(pending, out, options, settings):
             finish(record)
     finally:
         from .sandbox import remove_leftovers
@@ -366,7 +370,9 @@ def run_batch(
     return [records[name] for name in order]
 
 
-def _fork_all(pending: list[Submission], out: Path, options: BatchOptions) -> Iterator[Record]:
+def _fork_all(
+    pending: list[Submission], out: Path, options: BatchOptions, graded_with: dict[str, str]
+) -> Iterator[Record]:
     running: dict[int, tuple[Submission, float]] = {}
     queue = list(reversed(pending))
     sys.stdout.flush()
@@ -378,7 +384,7 @@ def _fork_all(pending: list[Submission], out: Path, options: BatchOptions) -> It
                 shutil.rmtree(out / submission.name, ignore_errors=True)
                 pid = os.fork()
                 if pid == 0:
-                    _child(submission, out, options)
+                    _child(submission, out, options, graded_with)
                 running[pid] = (submission, time.monotonic())
             time.sleep(0.002)
             for pid, (submission, started) in list(running.items()):
@@ -389,14 +395,16 @@ def _fork_all(pending: list[Submission], out: Path, options: BatchOptions) -> It
                     record = read_record(out, submission.name)
                     if record is None:
                         reason = _grader_error(out, submission, status)
-                        record = failed_record(submission, out, options, f"grader-error: {reason}", elapsed)
+                        record = failed_record(
+                            submission, out, options, f"grader-error: {reason}", elapsed, graded_with
+                        )
                         write_record(out, record)
                     yield record
                 elif elapsed > options.timeout:
                     _kill(pid)
                     del running[pid]
                     reason = f"timeout: no result within {options.timeout:g} s"
-                    record = failed_record(submission, out, options, reason, elapsed)
+                    record = failed_record(submission, out, options, reason, elapsed, graded_with)
                     write_record(out, record)
                     yield record
     finally:
