@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 _WELCOME = re.compile("welcome", re.IGNORECASE)
@@ -73,31 +74,32 @@ def _has_welcome(text: str, name: str, folded: bool = False) -> bool:
     return False
 
 
+def _read_as_a_browser_may(body: str, matches: Callable[[str, bool], bool]) -> bool:
+    """``matches(text, folded)`` against each reading POLICY.md allows: the body as sent (the tutorial does
+    not judge escaping, and a text/plain page is its own rendered text), the body with character
+    references decoded, and the text a browser renders (``folded``: runs of white space are one space
+    there, so the expected text must be folded the same way)."""
+    return matches(body, False) or matches(html.unescape(body), False) or matches(_folded_render(body), True)
+
+
 def shows_welcome(body: str, name: str) -> bool:
-    """True when the page says ``welcome <name>`` ("welcome" in any case, the name exact).
-
-    Tried against the body as sent (the tutorial does not judge escaping, and a
-    text/plain page is its own rendered text), the body with character references
-    decoded, and the text a browser renders, where runs of white space fold into
-    one: in the expected text exactly as in the page.
-    """
-    if _has_welcome(body, name) or _has_welcome(html.unescape(body), name):
-        return True
-    return _has_welcome(_folded_render(body), name, folded=True)
+    """True when the page says ``welcome <name>`` ("welcome" in any case, the name exact)."""
+    return _read_as_a_browser_may(body, lambda text, folded: _has_welcome(text, name, folded))
 
 
-def _has_name(text: str, name: str) -> bool:
+def _has_name(text: str, name: str, folded: bool = False) -> bool:
     """``name`` in ``text`` as a whole: not glued to a letter or digit where the name itself starts or ends
-    with one (``alice1`` does not show ``alice``). A regular expression, so a long page costs linear time."""
-    before = r"(?<![^\W_])" if name[:1].isalnum() else ""
-    after = r"(?![^\W_])" if name[-1:].isalnum() else ""
-    return re.search(before + re.escape(name) + after, text) is not None
+    with one (``alice1`` does not show ``alice``). A regular expression, so a long page costs linear time.
+    Folded, a name of white space alone is a single space, which any page has: never a match."""
+    expected = fold(name) if folded else name
+    if folded and not expected.strip():
+        return False
+    before = r"(?<![^\W_])" if expected[:1].isalnum() else ""
+    after = r"(?![^\W_])" if expected[-1:].isalnum() else ""
+    return re.search(before + re.escape(expected) + after, text) is not None
 
 
 def shows_name(body: str, name: str) -> bool:
     """True when the page shows ``name`` exactly, whatever greets it (NAMES-* own the name, WELCOME the
-    greeting): in the body as sent, with references decoded, or in the rendered text, folded alike."""
-    if _has_name(body, name) or _has_name(html.unescape(body), name):
-        return True
-    folded = fold(name)
-    return bool(folded.strip()) and _has_name(_folded_render(body), folded)
+    greeting)."""
+    return _read_as_a_browser_may(body, lambda text, folded: _has_name(text, name, folded))
