@@ -143,14 +143,8 @@ class HttpTransport:
             if cut.is_set():
                 raise TimeoutError
             return Response(answer.status, tuple(answer.getheaders()), body)
-        except TimeoutError:
-            return Response(0, error=f"no answer within {self.timeout:g} s")
-        except ConnectionRefusedError:
-            return Response(0, error=f"connection refused by {self.host}:{self.port}")
         except (OSError, http.client.HTTPException) as error:
-            if cut.is_set():
-                return Response(0, error=f"no whole answer within {self.timeout:g} s")
-            return Response(0, error=f"connection failed: {type(error).__name__}: {error}")
+            return self._no_answer(error, cut.is_set())
         finally:
             deadline.cancel()
             connection.close()
@@ -170,12 +164,8 @@ class HttpTransport:
             with sock:
                 sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace"))
                 data = _read_until_closed(sock, deadline)
-        except TimeoutError:
-            return Response(0, error=f"no answer within {self.timeout:g} s")
-        except ConnectionRefusedError:
-            return Response(0, error=f"connection refused by {self.host}:{self.port}")
         except OSError as error:
-            return Response(0, error=f"connection failed: {type(error).__name__}: {error}")
+            return self._no_answer(error)
         head, separator, body = data.partition(b"\r\n\r\n")
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         parts = status_line.split(None, 2)
@@ -185,6 +175,16 @@ class HttpTransport:
             (key.strip(), value.strip()) for key, _, value in (line.partition(":") for line in header_lines) if key
         )
         return Response(int(parts[1]), headers, body[:MAX_BODY])
+
+    def _no_answer(self, error: Exception, cut: bool = False) -> Response:
+        """Why nothing (whole) came back, in the student's terms; ``cut``: the deadline ended the answer."""
+        if isinstance(error, TimeoutError):
+            return Response(0, error=f"no answer within {self.timeout:g} s")
+        if isinstance(error, ConnectionRefusedError):
+            return Response(0, error=f"connection refused by {self.host}:{self.port}")
+        if cut:
+            return Response(0, error=f"no whole answer within {self.timeout:g} s")
+        return Response(0, error=f"connection failed: {type(error).__name__}: {error}")
 
     def close(self) -> None:
         pass
