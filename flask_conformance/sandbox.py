@@ -169,6 +169,9 @@ class SandboxTransport:
                 self.gave_up = f"the app could not be restarted: {error}"
                 return Response(0, error=self.gave_up)
         assert self._sock is not None
+        # Sending has the whole request timeout: receive_frame left the socket with whatever remained of
+        # the last answer's deadline, which can be almost nothing.
+        self._sock.settimeout(self.limits.request_timeout)
         try:
             send_frame(self._sock, encode_request(request))
             return decode_response(receive_frame(self._sock, self.limits.request_timeout))
