@@ -11,9 +11,12 @@ import time
 
 import pytest
 
+from conftest import ROOT
 from flask_conformance.exchange import Request, Response, browser_encoding
 from flask_conformance.feedback import fenced, inline
 from flask_conformance.form_page import MAX_PAGE, read_page
+from flask_conformance.loading import AppSpec
+from flask_conformance.sandbox import SandboxTransport
 from flask_conformance.sandbox_protocol import (
     MAX_DEPTH,
     ProtocolError,
@@ -187,10 +190,6 @@ def test_results_survive_a_lone_surrogate(tmp_path):
 def test_a_large_request_reaches_a_sandboxed_app():
     """The child reads its frames with the same depth check: a regular expression over whole strings ran
     out of memory under the child's limit on a 3 MB body (the app 'died'); the token scan does not."""
-    from conftest import ROOT
-    from flask_conformance.loading import AppSpec
-    from flask_conformance.sandbox import SandboxTransport
-
     sandbox = SandboxTransport(AppSpec(path=ROOT / "reference_app" / "lesson" / "app.py"))
     try:
         sandbox.start()

@@ -370,12 +370,14 @@ def test_nothing_outlives_ctrl_c(tmp_path):
         shutil.copy(IMPLEMENTATIONS / "broken" / "import_hangs.py", folder / f"stuck{number}.py")
     before = _machine_state()
     command = [sys.executable, "-m", "flask_conformance", "grade", str(folder), "--out", str(tmp_path / "out")]
-    grader = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "grader.log"
+    with log.open("wb") as output:
+        grader = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while not _machine_state()["processes"] and time.monotonic() < deadline:
+        deadline = time.monotonic() + 60
+        while not _machine_state()["processes"] and time.monotonic() < deadline and grader.poll() is None:
             time.sleep(0.1)
-        assert _machine_state()["processes"], "no sandbox started"
+        assert _machine_state()["processes"], f"no sandbox started; the grader said: {log.read_text()[-2000:]}"
         grader.send_signal(signal.SIGINT)
         grader.wait(timeout=30)
     finally:
