@@ -25,12 +25,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import pytest
+
 from .atomic_file import write_atomically
 from .feedback import feedback_markdown
 from .grading import Grade, grade
+from .plugin import COLLECTOR
+from .results_collector import replay
 from .results_json import write_results
+from .transport import time_ran_out
 
 SPEC_DIRECTORY = Path(__file__).resolve().parent.parent / "spec_tests"
+JOURNAL = "journal.jsonl"  # each submission's outcomes as they came, for a grading process killed mid-run
 CSV_COLUMNS = ("name", "score", "max_score", "passed", "failed", "status", "seconds")
 SKIPPED_ENTRIES = re.compile(r"^(\.|__pycache__$|.*\.pyc$)")
 
@@ -140,25 +146,44 @@ def spec_arguments(submission: Path, results: Path, options: BatchOptions) -> li
 
 
 class _GradeCatcher:
-    """Keeps the grade the results collector computed at the end of the run."""
+    """Journals the run as it goes and keeps the grade the results collector computed at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, journal: Path) -> None:
+        self.journal = journal
         self.grade: Grade | None = None
 
-    def pytest_sessionfinish(self, session: object) -> None:
-        collector = session.config.pluginmanager.get_plugin("flask-conformance-results")  # type: ignore[attr-defined]
+    @pytest.hookimpl(trylast=True)  # after the plugin registered the collector
+    def pytest_configure(self, config: pytest.Config) -> None:
+        collector = config.pluginmanager.get_plugin(COLLECTOR)
+        if collector is not None:
+            collector.journal_to(self.journal)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        collector = session.config.pluginmanager.get_plugin(COLLECTOR)
         if collector is not None:
             self.grade = collector.result()
 
 
+def status_of(result: Grade, otherwise: str = "graded") -> str:
+    """grades.csv's status of a grade: what stopped it, if anything did."""
+    if result.load_error:
+        return "load-error: " + result.load_error
+    if result.grader_errors:
+        return "grader-error: " + result.grader_errors[0]
+    if "time_ran_out_in" in result.extra:
+        return (
+            f"timeout: the time limit ran out during {result.extra['time_ran_out_in']}; "
+            "the checks that finished before are kept"
+        )
+    return otherwise
+
+
 def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Record:
     """Run the spec against one submission in this process and write its files."""
-    import pytest
-
     folder = out / submission.name
     folder.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    catcher = _GradeCatcher()
+    catcher = _GradeCatcher(folder / JOURNAL)
     with open(folder / "grader.log", "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         pytest.main(spec_arguments(submission.path, folder / "results.json", options), plugins=[catcher])
     seconds = time.monotonic() - started
@@ -166,14 +191,7 @@ def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Recor
         raise RuntimeError("the spec run ended without a grade; see grader.log")
     result = catcher.grade
     write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
-    status = "graded" if not result.load_error else "load-error: " + result.load_error
-    if result.grader_errors and not result.load_error:
-        status = "grader-error: " + result.grader_errors[0]
-    elif "time_ran_out_in" in result.extra:
-        status = (
-            f"timeout: the time limit ran out during {result.extra['time_ran_out_in']}; "
-            "the checks that finished before are kept"
-        )
+    status = status_of(result)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return Record(
         submission.name,
@@ -188,29 +206,52 @@ def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Recor
 
 
 def failed_record(
-    submission: Submission, out: Path, options: BatchOptions, status: str, seconds: float, graded_with: dict[str, str]
+    submission: Submission,
+    out: Path,
+    options: BatchOptions,
+    status: str,
+    seconds: float,
+    graded_with: dict[str, str],
+    *,
+    grader_fault: bool = False,
 ) -> Record:
-    """A submission the grader could not finish: zero points, every check failed with the reason."""
+    """A submission whose grading process never finished (killed at the time limit, or crashed).
+
+    The checks its journal shows finished keep their result; the one it was in fails with the reason (or,
+    when the grader is at fault, is marked for a regrade like every check after it), and the ones after
+    it fail as not run. Without a journal, nothing ran: every check fails with the reason.
+    """
     from .requirements import checked_ids
     from .rubric import load_rubric
 
-    result = grade(
-        [],
-        profile=options.profile,
-        rubric=load_rubric(options.rubric),
-        target=str(submission.path),
-        load_error=status.split(": ", 1)[-1],
-        execution_time=seconds,
-        checked=checked_ids(options.profile, browser=options.browser),
-    )
+    rubric = load_rubric(options.rubric)
+    reason = status.split(": ", 1)[-1]
+    collector = replay(out / submission.name / JOURNAL, options.profile, rubric, str(submission.path))
+    if collector is None:
+        result = grade(
+            [],
+            profile=options.profile,
+            rubric=rubric,
+            target=str(submission.path),
+            load_error=reason,
+            execution_time=seconds,
+            checked=checked_ids(options.profile, browser=options.browser),
+        )
+    else:
+        if grader_fault:
+            collector.finish_unfinished("grader-error", reason)
+        else:
+            collector.finish_unfinished("failed", time_ran_out(options.timeout))
+        result = replace(collector.result(), execution_time=seconds)
+        status = status_of(result, status)
     folder = out / submission.name
     write_results(folder / "results.json", result)
     write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
     return Record(
         submission.name,
-        0.0,
+        result.score,
         result.max_score,
-        0,
+        result.passed,
         result.failed,
         status,
         round(seconds, 3),
@@ -295,8 +336,6 @@ def _die_with_parent() -> None:  # pragma: no cover - forked
 
 def warm_up() -> None:
     """Import what every grading child needs once, here, so that each fork starts warm."""
-    import pytest
-
     from . import plugin, sandbox, targets  # noqa: F401
 
     # A whole run, not just collection: what Flask and Werkzeug import lazily on a first request is then
@@ -396,7 +435,7 @@ def _fork_all(
                     if record is None:
                         reason = _grader_error(out, submission, status)
                         record = failed_record(
-                            submission, out, options, f"grader-error: {reason}", elapsed, graded_with
+                            submission, out, options, f"grader-error: {reason}", elapsed, graded_with, grader_fault=True
                         )
                         write_record(out, record)
                     yield record

@@ -92,7 +92,8 @@ def grade(
         if (requirement.mode and not mine) or (checked is not None and requirement_id not in checked):
             continue  # not asked for (--against, --lock, the browser), so neither earned nor lost
 
-        failures = tuple(outcome.message for outcome in mine if outcome.outcome == "failed")
+        # once each: the tests of one requirement that did not run all say the same
+        failures = tuple(dict.fromkeys(outcome.message for outcome in mine if outcome.outcome == "failed"))
         grader_errors = tuple(outcome.message for outcome in mine if outcome.outcome == "grader-error")
         points = rubric.points_for(requirement_id)
         if load_error:

@@ -56,7 +56,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.results is not None:
         from .results_collector import ResultsCollector
 
-        config.pluginmanager.register(ResultsCollector(settings, config.stash[RUBRIC]), COLLECTOR)
+        collector = ResultsCollector(settings.profile, config.stash[RUBRIC], settings.target or "", settings.results)
+        config.pluginmanager.register(collector, COLLECTOR)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import IMPLEMENTATIONS, ROOT
+from flask_conformance import batch
 from flask_conformance.cli import main
 
 EXAMPLES = ROOT / "examples" / "submissions"
@@ -166,9 +167,20 @@ def test_a_grader_failure_costs_no_points_and_asks_for_a_regrade(tmp_path, monke
     assert "Needs a regrade" in (out / "report.html").read_text()
 
 
-def test_a_submission_out_of_time_keeps_what_finished(tmp_path):
-    """The batch's time limit stops a slow submission between requests: the checks that finished keep
-    their points, the feedback names the check the time ran out in, and the status says timeout."""
+@pytest.mark.parametrize("limit", ["soft", "hard"])
+def test_a_submission_out_of_time_keeps_what_finished(tmp_path, monkeypatch, limit):
+    """The batch's time limit stops a slow submission between requests (soft) or kills its grading process
+    mid-check (hard): either way the checks that finished keep their points, the feedback names the check
+    the time ran out in, and the status says timeout."""
+    if limit == "hard":  # no time limit inside the run: only the batch's kill stops it
+        arguments = batch.spec_arguments
+
+        def without_time_limit(*given):
+            spec = arguments(*given)
+            at = spec.index("--time-limit")
+            return spec[:at] + spec[at + 2 :]
+
+        monkeypatch.setattr(batch, "spec_arguments", without_time_limit)
     folder = tmp_path / "class"
     folder.mkdir()
     shutil.copy(IMPLEMENTATIONS / "broken" / "slow_pages.py", folder / "slow.py")
@@ -185,5 +197,36 @@ def test_a_submission_out_of_time_keeps_what_finished(tmp_path):
         by_id[requirement_id]["status"] == "failed" and "ran out before this check" in by_id[requirement_id]["output"]
     )
     assert by_id["LOGIN-GET"]["status"] == "passed"
+    if limit == "hard":
+        assert sum(test["status"] == "failed" and "did not run" in test["output"] for test in results["tests"]) >= 1
     feedback = (out / "slow" / "feedback.md").read_text()
     assert f"Your app used up the grader's time during {requirement_id}" in feedback
+
+
+def test_a_grading_process_that_crashes_keeps_what_finished(tmp_path, monkeypatch):
+    """The kit's own crash mid-run is the grader's fault: the checks that finished keep their result, the
+    rest cost nothing and are marked for a regrade, and the run exits 3."""
+    from flask_conformance.results_collector import ResultsCollector
+
+    collect = ResultsCollector.pytest_runtest_logreport
+
+    def crash_after_twenty(self, report):
+        collect(self, report)
+        if len(self.outcomes) == 20:
+            os._exit(70)
+
+    monkeypatch.setattr(ResultsCollector, "pytest_runtest_logreport", crash_after_twenty)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(IMPLEMENTATIONS / "wrong" / "status_307.py", folder / "ben.py")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(folder), "--out", str(out), *FAST])
+    assert result.exit_code == 3, result.output
+    row = read_rows(out)[0]
+    assert row["status"].startswith("grader-error: The grader could not run this check (the grading process ended")
+    results = json.loads((out / "ben" / "results.json").read_text())
+    regrade = [test["tags"][0] for test in results["tests"] if "grader-error" in test["tags"]]
+    finished = [test for test in results["tests"] if "grader-error" not in test["tags"]]
+    # status_307.py fails only REDIRECT-STATUS, which runs after the crash: not failed, to be regraded
+    assert finished and all(test["status"] == "passed" for test in finished) and "REDIRECT-STATUS" in regrade
+    assert float(row["score"]) == float(row["max_score"])
