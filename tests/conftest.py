@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ class SpecRun:
     passed: frozenset[str]
     skipped: frozenset[str]
     output: str
+    failed_requirements: frozenset[str]  # as results.json grades them: a requirement fails once for all its tests
 
     def failed_functions(self) -> set[str]:
         return {function_name(node) for node in self.failed}
@@ -41,7 +43,10 @@ _RUNS: dict[tuple[str, ...], SpecRun] = {}
 def run_spec(pytester: pytest.Pytester, *arguments: str) -> SpecRun:
     """Run ``spec_tests`` in an inner pytest; runs with the same arguments are shared by the session."""
     if arguments not in _RUNS:
-        result = pytester.runpytest_inprocess(str(SPEC), "-p", "no:cacheprovider", "-p", "no:randomly", *arguments)
+        results = pytester.path / f"results-{len(_RUNS)}.json"
+        result = pytester.runpytest_inprocess(
+            str(SPEC), "-p", "no:cacheprovider", "-p", "no:randomly", "--results", str(results), *arguments
+        )
         reports = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
 
         def outcome(name: str) -> frozenset[str]:
@@ -53,6 +58,11 @@ def run_spec(pytester: pytest.Pytester, *arguments: str) -> SpecRun:
             outcome("passed"),
             outcome("skipped"),
             "\n".join(result.outlines + result.errlines),
+            frozenset(
+                test["tags"][0]
+                for test in (json.loads(results.read_text())["tests"] if results.exists() else ())
+                if test["status"] == "failed"
+            ),
         )
     return _RUNS[arguments]
 

@@ -3,11 +3,12 @@ has been seen failing on at least one of them: the table below is that evidence.
 
 from __future__ import annotations
 
-import json
+import re
 
 import pytest
 
-from conftest import IMPLEMENTATIONS, SPEC, function_name, run_spec
+from conftest import IMPLEMENTATIONS, ROOT, SPEC, function_name, run_spec
+from flask_conformance.requirements import REQUIREMENTS, in_profile
 
 WRONG = IMPLEMENTATIONS / "wrong"
 ROBUST_WRONG = IMPLEMENTATIONS / "robust_wrong"
@@ -67,12 +68,17 @@ ROBUST_MISTAKES = {
 }
 
 
+def profile_run(pytester, target, profile):
+    """One run per implementation and profile, browser checks included, shared by every test here."""
+    return run_spec(pytester, "--target", str(target), "--in-process", "--profile", profile)
+
+
 def tutorial_run(pytester, name):
-    return run_spec(pytester, "--target", str(WRONG / name), "--in-process")
+    return profile_run(pytester, WRONG / name, "tutorial")
 
 
 def robust_run(pytester, name):
-    return run_spec(pytester, "--target", str(ROBUST_WRONG / name), "--in-process", "--profile", "robust")
+    return profile_run(pytester, ROBUST_WRONG / name, "robust")
 
 
 def test_there_are_enough_wrong_implementations():
@@ -159,150 +165,36 @@ def test_a_plain_text_page_shows_markup_as_text(pytester):
     assert run.ret == 0 and len(run.passed) == 4, run.output
 
 
-# implementation -> exactly the requirements it fails under tutorial, without the browser (SPEC.md)
-EXACT_TUTORIAL = {
-    "args_on_post.py": {"NAMES-POST", "POST-FORM", "POST-NOT-QUERY", "REDIRECT-TARGET"},
-    "cuts_names.py": {"NAMES-GET", "NAMES-POST"},
-    "form_disabled_field": {"FORM-INPUT"},
-    "form_name_spaces": {"FORM-INPUT"},
-    "form_no_submit": {"FORM-SUBMIT"},
-    "form_on_get.py": {"GET-ARGS", "GET-NOT-BODY", "NAMES-GET", "REDIRECT-TARGET"},
-    "form_wrong_action": {"FORM-ACTION"},
-    "form_wrong_field": {"FORM-INPUT"},
-    "form_wrong_method": {"FORM-METHOD"},
-    "fstring_location.py": {"NAMES-GET", "NAMES-POST", "REDIRECT-TARGET"},
-    "get_only.py": {
-        "LOGIN-405",
-        "LOGIN-POST",
-        "NAMES-POST",
-        "OPTIONS",
-        "POST-FORM",
-        "POST-NOT-QUERY",
-        "REDIRECT-STATUS",
-        "REDIRECT-TARGET",
-    },
-    "head_differs.py": {"HEAD-LOGIN", "HEAD-SUCCESS"},
-    "head_with_body.py": {"HEAD-LOGIN", "HEAD-SUCCESS"},
-    "login_accepts_everything.py": {"HEAD-LOGIN", "LOGIN-405"},
-    "manual_body_parse.py": {"POST-FORM"},
-    "no_redirect.py": {
-        "GET-ARGS",
-        "GET-NOT-BODY",
-        "LOGIN-GET",
-        "LOGIN-POST",
-        "NAMES-GET",
-        "NAMES-POST",
-        "POST-FORM",
-        "POST-NOT-QUERY",
-        "REDIRECT-STATUS",
-        "REDIRECT-TARGET",
-    },
-    "no_routes.py": {
-        "GET-ARGS",
-        "GET-NOT-BODY",
-        "HEAD-LOGIN",
-        "HEAD-SUCCESS",
-        "LOGIN-405",
-        "LOGIN-GET",
-        "LOGIN-POST",
-        "NAMES-GET",
-        "NAMES-POST",
-        "OPTIONS",
-        "POST-FORM",
-        "POST-NOT-QUERY",
-        "REDIRECT-STATUS",
-        "REDIRECT-TARGET",
-        "SUCCESS-405",
-        "WELCOME",
-    },
-    "options_without_allow.py": {"OPTIONS"},
-    "post_only.py": {
-        "GET-ARGS",
-        "GET-NOT-BODY",
-        "LOGIN-405",
-        "LOGIN-GET",
-        "NAMES-GET",
-        "OPTIONS",
-        "REDIRECT-STATUS",
-        "REDIRECT-TARGET",
-    },
-    "quote_plus.py": {"NAMES-GET", "NAMES-POST", "REDIRECT-TARGET"},
-    "status_301.py": {"REDIRECT-STATUS"},
-    "status_307.py": {"REDIRECT-STATUS"},
-    "strips_name.py": {"NAMES-GET", "NAMES-POST"},
-    "success_accepts_everything.py": {"SUCCESS-405"},
-    "trailing_slash.py": {
-        "GET-ARGS",
-        "GET-NOT-BODY",
-        "LOGIN-405",
-        "NAMES-GET",
-        "NAMES-POST",
-        "OPTIONS",
-        "POST-FORM",
-        "POST-NOT-QUERY",
-        "REDIRECT-STATUS",
-        "REDIRECT-TARGET",
-    },
-    "values_instead_of_form.py": {"POST-NOT-QUERY"},
-    "welcome_lowercases.py": {"NAMES-GET", "NAMES-POST"},
-    "welcome_route_renamed.py": {
-        "GET-ARGS",
-        "GET-NOT-BODY",
-        "HEAD-SUCCESS",
-        "NAMES-GET",
-        "NAMES-POST",
-        "OPTIONS",
-        "POST-FORM",
-        "POST-NOT-QUERY",
-        "REDIRECT-TARGET",
-        "SUCCESS-405",
-        "WELCOME",
-    },
-    "welcome_typo.py": {"WELCOME"},
-    "welcome_with_counter.py": {"NAMES-GET", "NAMES-POST", "WELCOME"},
-}
-
-# robust implementation -> exactly the requirements it fails under robust, without the browser
-EXACT_ROBUST = {
-    "bare_401.py": {"ROBUST-MISSING-NAME", "ROBUST-UNROUTABLE"},
-    "crashes_on_bad_bytes.py": {"ROBUST-NO-5XX"},
-    "missing_name_500.py": {"ROBUST-MISSING-NAME", "ROBUST-NO-5XX"},
-    "no_charset": {"ROBUST-CHARSET"},
-    "slash_allowed.py": {"ROBUST-UNROUTABLE"},
-    "unescaped.py": {"ROBUST-ESCAPE"},
-}
+ROW = re.compile(r"^\| `((?:wrong|robust_wrong)/[^`]+)` \| (.+) \| (.+) \|$")
 
 
-def failed_requirements(pytester, target, *arguments):
-    results = pytester.path / "exact-results.json"
-    pytester.runpytest_inprocess(
-        str(SPEC),
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
-        "-m",
-        "not browser",
-        "--in-process",
-        "--target",
-        str(target),
-        "--results",
-        str(results),
-        *arguments,
-    )
-    return {test["tags"][0] for test in json.loads(results.read_text())["tests"] if test["status"] == "failed"}
+def exact_table() -> dict[str, tuple[set[str], set[str]]]:
+    """SPEC.md's table: implementation -> (fails under tutorial, fails besides under robust)."""
+
+    def ids(cell: str) -> set[str]:
+        return set() if cell == "none" else {name.strip(" `") for name in cell.split(",")}
+
+    rows = (ROW.match(line) for line in (ROOT / "SPEC.md").read_text().splitlines())
+    return {row[1]: (ids(row[2]), ids(row[3])) for row in rows if row}
 
 
-@pytest.mark.parametrize("name", sorted(EXACT_TUTORIAL))
-def test_one_mistake_fails_exactly_its_requirements(pytester, name):
-    """Not a subset: a 301 fails REDIRECT-STATUS and nothing else, 'Welcome, %s' fails WELCOME alone."""
-    assert failed_requirements(pytester, WRONG / name) == EXACT_TUTORIAL[name]
+EXACT = exact_table()
+ROBUST_IDS = {requirement_id for requirement_id in REQUIREMENTS if not in_profile(requirement_id, "tutorial")}
 
 
-@pytest.mark.parametrize("name", sorted(EXACT_ROBUST))
-def test_one_robust_mistake_fails_exactly_its_requirements(pytester, name):
-    assert failed_requirements(pytester, ROBUST_WRONG / name, "--profile", "robust") == EXACT_ROBUST[name]
+@pytest.mark.parametrize("profile", ["tutorial", "robust"])
+@pytest.mark.parametrize("name", sorted(EXACT))
+def test_one_mistake_fails_exactly_its_requirements(pytester, name, profile):
+    """Not a subset: a 301 fails REDIRECT-STATUS and nothing else, 'Welcome, %s' fails WELCOME alone.
+    Under robust, exactly the tutorial set and the robust requirements SPEC.md lists besides."""
+    tutorial, besides = EXACT[name]
+    expected = tutorial | besides if profile == "robust" else tutorial
+    run = profile_run(pytester, IMPLEMENTATIONS / name, profile)
+    assert run.failed_requirements == expected, run.output
 
 
 def test_every_wrong_implementation_has_an_exact_set():
-    assert set(EXACT_TUTORIAL) == set(TUTORIAL_MISTAKES) and set(EXACT_ROBUST) == set(ROBUST_MISTAKES)
+    listed = {f"wrong/{name}" for name in TUTORIAL_MISTAKES} | {f"robust_wrong/{name}" for name in ROBUST_MISTAKES}
+    assert set(EXACT) == listed
+    assert all(not besides - ROBUST_IDS for _, besides in EXACT.values())
+    assert all(not tutorial for name, (tutorial, _) in EXACT.items() if name.startswith("robust_wrong/"))
