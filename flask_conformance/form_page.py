@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+from xml.etree.ElementTree import Element
 
+from .pages import elements, parse_html
 from .urls import remove_dot_segments
 
 # The lesson opens login.html from disk and posts to localhost:5000; a relative
@@ -18,6 +20,9 @@ PAGE_URL = "http://localhost:5000/login.html"
 _JINJA_URL_FOR_LOGIN = re.compile(r"""^\{\{\s*url_for\(\s*['"]login['"]\s*\)\s*\}\}$""")
 _CHARSET_IN_CONTENT = re.compile(r"charset\s*=\s*['\"]?\s*utf-?8", re.IGNORECASE)
 MAX_PAGE = 1 << 20
+# How much of login.html is parsed (characters, start tags): see pages.WELCOME_PAGE_PARSED. A lesson's form
+# page is under a kilobyte; this leaves room for a page that inlines its style sheet.
+FORM_PAGE_PARSED = (64 * 1024, 2000)
 
 
 @dataclass
@@ -113,34 +118,36 @@ class FormPage:
         return any(value.strip().lower().replace("_", "-") in ("utf-8", "utf8") for value in declared)
 
 
-class _FormParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[Form] = []
-        self.meta_charset: str | None = None
-        self._open: Form | None = None
+def _attributes(element: Element) -> dict[str, str]:
+    return {str(key): str(value) for key, value in element.attrib.items()}
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {key.lower(): (value or "") for key, value in attrs}
-        if tag == "form":
-            self._open = Form(attributes)
-            self.forms.append(self._open)
-        elif tag in ("input", "button") and self._open is not None:
-            self._open.controls.append(Control(tag, attributes))
-        elif tag == "meta" and self.meta_charset is None:
-            if "charset" in attributes:
-                self.meta_charset = attributes["charset"]
-            elif attributes.get("http-equiv", "").lower() == "content-type" and _CHARSET_IN_CONTENT.search(
-                attributes.get("content", "")
-            ):
-                self.meta_charset = "utf-8"
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
+def _forms(root: Element) -> list[Form]:
+    """Each form with its controls, as a browser assigns them: the parser has already dropped a form nested
+    in another, so a control belongs to the form around it, or to the one its ``form`` attribute names."""
+    forms = {element: Form(_attributes(element)) for element in elements(root) if element.tag == "form"}
+    by_id = {form.attributes["id"]: form for form in forms.values() if "id" in form.attributes}
+    for element, form in forms.items():
+        form.controls += [
+            Control(str(control.tag), _attributes(control))
+            for control in elements(element)
+            if control.tag in ("input", "button") and "form" not in control.attrib
+        ]
+    for control in elements(root):
+        if control.tag in ("input", "button") and control.get("form") in by_id:
+            by_id[str(control.get("form"))].controls.append(Control(str(control.tag), _attributes(control)))
+    return list(forms.values())
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._open = None
+
+def _meta_charset(root: Element) -> str | None:
+    for meta in (element for element in elements(root) if element.tag == "meta"):
+        if "charset" in meta.attrib:
+            return str(meta.get("charset"))
+        if str(meta.get("http-equiv", "")).lower() == "content-type" and _CHARSET_IN_CONTENT.search(
+            str(meta.get("content", ""))
+        ):
+            return "utf-8"
+    return None
 
 
 def read_page(path: Path) -> bytes:
@@ -154,11 +161,14 @@ def read_page(path: Path) -> bytes:
 
 
 def parse_form_page(path: Path) -> FormPage:
-    raw = read_page(path)
-    parser = _FormParser()
-    parser.feed(raw.decode("utf-8", errors="replace"))
-    parser.close()
-    return FormPage(path, parser.forms, parser.meta_charset)
+    forms, meta_charset = _parse_forms(read_page(path))
+    return FormPage(path, forms, meta_charset)
+
+
+@functools.lru_cache(maxsize=4)  # each form check reads the same page
+def _parse_forms(raw: bytes) -> tuple[list[Form], str | None]:
+    root = parse_html(raw.decode("utf-8", errors="replace"), FORM_PAGE_PARSED)
+    return _forms(root), _meta_charset(root)
 
 
 def find_form_page(folder: Path) -> Path | None:

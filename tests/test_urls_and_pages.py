@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flask_conformance.form_page import Form
-from flask_conformance.pages import shows_welcome
+from flask_conformance.form_page import Form, parse_form_page
+from flask_conformance.pages import WELCOME_PAGE_PARSED, elements, parse_html, rendered_text, shows_welcome
 from flask_conformance.urls import name_in_path, resolve
 
 BASE = "http://localhost:5000/login"
@@ -69,3 +69,80 @@ def test_shows_welcome(body, name, shown):
 )
 def test_form_action_path(action, path):
     assert Form({"action": action}).action_path() == path
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        # Where the hand-rolled html.parser reading differed from what a browser renders:
+        ("<!-->welcome alice", "welcome alice"),  # an empty comment, not the start of a long one
+        ("<p>welcome</p><p>alice</p>", "welcome alice"),  # blocks are laid out apart
+        ("<br/>welcome<br>alice", "welcome alice"),
+        ("<div hidden>welcome bob</div>welcome alice", "welcome alice"),
+        ("<xmp><b>welcome alice</b></xmp>", "<b>welcome alice</b>"),  # raw text: the tags are shown
+        ("<plaintext><b>welcome alice", "<b>welcome alice"),
+        # and where both agree:
+        ("<title>x</title>welcome alice", "welcome alice"),
+        ("<title>welcome alice", ""),  # a title that never ends swallows the page
+        ("<p>welcome <!-- x --> alice", "welcome alice"),
+        ("<b>welcome</b>alice", "welcomealice"),
+    ],
+)
+def test_rendered_as_a_whatwg_parser_builds_it(markup, text):
+    assert rendered_text(markup) == text
+
+
+def form_controls(tmp_path, markup):
+    page = tmp_path / "login.html"
+    page.write_text(markup)
+    return [(form.action, [(c.tag, c.name, c.type) for c in form.controls]) for form in parse_form_page(page).forms]
+
+
+@pytest.mark.parametrize(
+    ("markup", "forms"),
+    [
+        # a form inside a form is dropped by the parser: its controls belong to the outer form
+        (
+            "<form action=/login method=post><form action=/x><input name=nm><input type=submit></form>",
+            [("/login", [("input", "nm", "text"), ("input", None, "submit")])],
+        ),
+        # controls outside a form that name it with form=
+        (
+            "<form id=f action=/login></form><input form=f name=nm><button form=f>Go</button>",
+            [("/login", [("input", "nm", "text"), ("button", None, "submit")])],
+        ),
+        # a repeated attribute: the first one counts
+        (
+            "<form action=/login><input name=nm name=x type=TEXT><input type=submit>",
+            [("/login", [("input", "nm", "text"), ("input", None, "submit")])],
+        ),
+        (
+            "<form action=/login><input name=nm form=elsewhere></form>",
+            [("/login", [])],
+        ),
+    ],
+)
+def test_forms_as_a_whatwg_parser_builds_them(tmp_path, markup, forms):
+    assert form_controls(tmp_path, markup) == forms
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<div>" * 100_000 + "welcome alice",  # quadratic in html5lib: minutes for the whole page
+        "<b " + "a=1 " * 200_000 + ">welcome alice",
+        "<!--" + "-" * (1 << 20),
+    ],
+)
+def test_only_a_bounded_prefix_of_a_page_is_parsed(page):
+    """A hostile page cannot hold the grader: the parser sees at most WELCOME_PAGE_PARSED of it."""
+    characters, tags = WELCOME_PAGE_PARSED
+    root = parse_html(page, WELCOME_PAGE_PARSED)
+    assert sum(1 for _ in elements(root)) <= tags + 3  # html, head, body
+    assert "welcome alice" not in rendered_text(page)
+    assert characters < len(page)
+
+
+def test_a_page_within_the_bound_is_parsed_whole():
+    page = "<div>" * 400 + "welcome alice"
+    assert rendered_text(page) == "welcome alice"
