@@ -1,3 +1,3 @@
-"""Plugs the chosen target into the suite: ``pytest spec_tests --target T [--profile P]``."""
+"""Plugs the chosen target into the suite: ``pytest spec_tests --target T [--conformance-profile P]``."""
 
 pytest_plugins = ["flask_conformance.plugin"]

@@ -30,12 +30,11 @@ import pytest
 from .atomic_file import write_atomically
 from .feedback import feedback_markdown
 from .grading import Grade, grade
-from .plugin import COLLECTOR
+from .plugin import COLLECTOR, SPEC_DIRECTORY
 from .results_collector import replay
 from .results_json import write_results
 from .transport import time_ran_out
 
-SPEC_DIRECTORY = Path(__file__).resolve().parent.parent / "spec_tests"
 JOURNAL = "journal.jsonl"  # each submission's outcomes as they came, for a grading process killed mid-run
 CSV_COLUMNS = ("name", "score", "max_score", "passed", "failed", "status", "seconds")
 SKIPPED_ENTRIES = re.compile(r"^(\.|__pycache__$|.*\.pyc$)")
@@ -124,7 +123,7 @@ def spec_arguments(submission: Path, results: Path, options: BatchOptions) -> li
         "flask_conformance.plugin",
         "--target",
         str(submission),
-        "--profile",
+        "--conformance-profile",
         options.profile,
         "--results",
         str(results),

@@ -193,3 +193,26 @@ def _open(target: str, in_process: bool) -> Target:
         return open_target(target, isolate=False if in_process else None)
     except LoadError as error:
         raise click.ClickException(f"cannot load {target}: {error}") from None
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("target")
+@click.option("--profile", type=click.Choice(PROFILES), default="tutorial", show_default=True)
+@click.option("--results", type=click.Path(dir_okay=False, path_type=Path), help="also write Gradescope's results.json")
+@click.option("--in-process", is_flag=True, help="import the target here instead of a sandboxed child")
+@click.argument("pytest_arguments", nargs=-1, type=click.UNPROCESSED)
+def check(target: str, profile: str, results: Path | None, in_process: bool, pytest_arguments: tuple[str, ...]) -> None:
+    """Run the spec against one TARGET (a .py file, a folder, module:attr, module:factory() or a URL),
+    wherever the kit is installed: the same as python -m pytest --pyargs spec_tests --target TARGET.
+    Further arguments go to pytest (-m "not browser", -x, ...). Exits with pytest's status."""
+    import pytest
+
+    from .plugin import SPEC_DIRECTORY
+
+    # The spec asserts nothing itself (checks fail through Client.fail), and this process has imported the
+    # plugin already: no assertion rewriting, as in the batch.
+    arguments = [str(SPEC_DIRECTORY), "--assert=plain", "-p", "flask_conformance.plugin", "-p", "no:cacheprovider"]
+    arguments += ["--target", target, "--conformance-profile", profile]
+    arguments += ["--results", str(results)] if results is not None else []
+    arguments += ["--in-process"] if in_process else []
+    sys.exit(int(pytest.main([*arguments, *pytest_arguments])))

@@ -1,28 +1,46 @@
-"""The pytest plugin: options, hooks and fixtures that plug a target into ``spec_tests``.
+"""The pytest plugin: options and hooks that plug a target into ``spec_tests``.
 
-Thin by design: the machinery lives in the modules it imports, and the target
-is opened only when a spec test first asks for it.
+Loaded into every pytest run of an environment that has the kit installed (its
+``pytest11`` entry point), so it stays inert until asked, as Hypothesis's own
+plugin does: its hooks touch only the spec's tests (those under
+``SPEC_DIRECTORY``), its Hypothesis profile is bound to those tests alone, its
+fixtures live in ``spec_tests/conftest.py``, and its flags are names no
+well-known plugin uses. The machinery lives in the modules it imports, and the
+target is opened only when a spec test first asks for it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 
-from .rubric import Rubric, RubricError, load_rubric
+import spec_tests
 
-if TYPE_CHECKING:
-    from .client import Client
-    from .targets import Target
+from .rubric import Rubric, RubricError, load_rubric
 from .settings import Settings, add_options, read_settings
 
 SETTINGS = pytest.StashKey[Settings]()
 RUBRIC = pytest.StashKey[Rubric]()
 COLLECTOR = "flask-conformance-results"
 HYPOTHESIS_PROFILE = "flask-conformance"
+SPEC_DIRECTORY = Path(spec_tests.__file__).resolve().parent
+
+
+def is_spec_item(item: pytest.Item) -> bool:
+    """One of the spec's own tests, wherever the kit is installed; never another project's."""
+    return item.path.resolve().is_relative_to(SPEC_DIRECTORY)
+
+
+def asked_for(config: pytest.Config) -> bool:
+    """This run grades something: it names the spec's tests, or a target."""
+    if config.stash[SETTINGS].target is not None:
+        return True
+    if config.option.pyargs and any(arg.split("::")[0].split(".")[0] == "spec_tests" for arg in config.args):
+        return True
+    return any(Path(arg.split("::")[0]).resolve().is_relative_to(SPEC_DIRECTORY) for arg in config.args)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -30,8 +48,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "requirement(id): the requirement ID (see SPEC.md) a spec test checks")
-    config.addinivalue_line("markers", "browser: drives headless Chromium (skipped, saying why, when there is none)")
     settings = read_settings(config, dict(os.environ))
     config.stash[SETTINGS] = settings
     from hypothesis import HealthCheck
@@ -39,6 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Every submission gets the same examples (derandomize, no database), so two
     # students who behave alike get the same grade and a regrade reproduces it.
+    # Registered, never loaded: it is bound to the spec's tests alone (pytest_collection_modifyitems).
     hypothesis_settings.register_profile(
         HYPOTHESIS_PROFILE,
         max_examples=settings.examples,
@@ -48,7 +65,6 @@ def pytest_configure(config: pytest.Config) -> None:
         print_blob=False,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
-    hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
     try:
         config.stash[RUBRIC] = load_rubric(settings.rubric)
     except RubricError as error:
@@ -63,6 +79,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     from .targets import DEFAULT_TARGET
 
+    if not asked_for(config):
+        return []
     settings = config.stash[SETTINGS]
     if settings.in_process:
         isolation = "in-process"
@@ -87,7 +105,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # in-process session imported keeps that session's max_examples. Bind this session's profile instead.
     # (Hypothesis has no public way to re-settle an already-decorated test.)
     session_settings = hypothesis_settings.get_profile(HYPOTHESIS_PROFILE)
-    for item in items:
+    for item in filter(is_spec_item, items):
         function = getattr(item, "obj", None)
         if getattr(function, "is_hypothesis_test", False):
             function._hypothesis_internal_use_settings = session_settings  # type: ignore[union-attr]
@@ -99,7 +117,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     deselected: list[pytest.Item] = []
     for item in items:
         marker = item.get_closest_marker("requirement")
-        if marker is None:
+        if marker is None or not is_spec_item(item):  # another project's own requirement marker is its own
             selected.append(item)
             continue
         requirement_id = marker.args[0]
@@ -129,183 +147,3 @@ def pytest_runtest_makereport(
             report.longrepr = f"GRADER ERROR: {call.excinfo.value}"
             report.user_properties.append((PROPERTY, str(call.excinfo.value)))
     return report
-
-
-@pytest.fixture(scope="session")
-def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
-    """The target under test, opened once per session; a target that cannot load ends the run."""
-    from .loading import LoadError
-    from .targets import DEFAULT_TARGET
-
-    settings = pytestconfig.stash[SETTINGS]
-    try:
-        target = _open(settings, settings.target or DEFAULT_TARGET)
-    except LoadError as error:
-        collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)
-        if collector is not None:
-            collector.load_error = str(error)
-        pytest.exit(f"flask-conformance: cannot load {settings.target or DEFAULT_TARGET}: {error}", returncode=1)
-    collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)
-    if collector is not None:
-        collector.target_description = target.description
-        collector.isolation = target.isolation
-    yield target
-    target.close()
-
-
-def _open(settings: Settings, text: str) -> Target:
-    """Open a target with the session's isolation and timeouts; raises LoadError."""
-    from .limits import Limits
-    from .targets import open_target
-    from .transport import DeadlineTransport
-
-    limits = Limits(startup_timeout=settings.startup_timeout, request_timeout=settings.request_timeout)
-    target = open_target(text, isolate=False if settings.in_process else None, limits=limits)
-    target.transport = DeadlineTransport(target.transport, settings.time_limit)
-    return target
-
-
-@pytest.fixture
-def client(request: pytest.FixtureRequest, conformance_target: object) -> object:
-    """A client bound to the target and to the requirement the test names."""
-    from .client import Client
-
-    marker = request.node.get_closest_marker("requirement")
-    requirement_id = marker.args[0] if marker else "UNNAMED"
-    return Client(conformance_target.transport, requirement_id)  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def lesson_routes(client: Client) -> None:
-    """Fails the check, once per test, unless the lesson's /login route exists: for properties that an
-    app without it would satisfy (no 5xx, a 4xx for every odd name)."""
-    client.require_routes("login")
-
-
-@pytest.fixture
-def form_page(request: pytest.FixtureRequest, conformance_target: object) -> object:
-    """The target's parsed login.html; fails when a submission folder lacks it, skips (saying why) for a
-    target that has none to check."""
-    from .form_page import parse_form_page
-
-    page = conformance_target.form_page  # type: ignore[attr-defined]
-    if page is None:
-        _no_form_page(request, conformance_target)
-    return parse_form_page(page)
-
-
-def _no_form_page(request: pytest.FixtureRequest, target: object) -> NoReturn:
-    from .client import ConformanceFailure
-
-    missing = target.form_missing  # type: ignore[attr-defined]
-    if missing:
-        marker = request.node.get_closest_marker("requirement")
-        raise ConformanceFailure(f"{marker.args[0] if marker else 'FORM'}: {missing}.")
-    pytest.skip(target.form_skip_reason)  # type: ignore[attr-defined]
-
-
-@pytest.fixture(scope="session")
-def live_url(conformance_target: object) -> Iterator[str]:
-    """The target as a live URL: itself for a URL target, else served on 127.0.0.1 through its transport."""
-    from .live_server import LiveServer
-
-    if conformance_target.kind == "url":  # type: ignore[attr-defined]
-        yield conformance_target.transport.base_url + "/"  # type: ignore[attr-defined]
-        return
-    server = LiveServer(conformance_target.transport).start()  # type: ignore[attr-defined]
-    yield server.url
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def chromium(pytestconfig: pytest.Config) -> Iterator[object]:
-    """Headless Chromium through Playwright; skips with one reason when there is none."""
-    from .browser import find_chromium, launch
-
-    executable = find_chromium(pytestconfig.stash[SETTINGS].chromium)
-    reason = ""
-    if executable is None:
-        reason = "no Chromium found: install Debian's chromium, or give --chromium / FLASK_CONFORMANCE_CHROMIUM"
-    else:
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            reason = "Playwright is not installed: pip install 'flask-conformance[browser]'"
-    if reason:
-        if os.environ.get("FLASK_CONFORMANCE_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " (and FLASK_CONFORMANCE_REQUIRE_BROWSER=1)", pytrace=False)
-        pytest.skip(reason)
-    from .grader_error import GraderError
-
-    with sync_playwright() as playwright:
-        try:
-            browser = launch(playwright, str(executable))
-        except Exception as error:  # any failure to start is the grader's, never the student's
-            first_line = (str(error).splitlines() or [""])[0][:200]
-            raise GraderError(f"Chromium did not start: {type(error).__name__}: {first_line}") from None
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def browser_walk(
-    request: pytest.FixtureRequest, client: Client, chromium: object, live_url: str, conformance_target: object
-) -> Iterator[object]:
-    """Walks through the target's login.html in a fresh browser page; see ``BrowserCheck``."""
-    from .browser import confine_to
-    from .browser_check import BrowserCheck
-    from .form_page import read_page
-
-    page_path = conformance_target.form_page  # type: ignore[attr-defined]
-    if page_path is None:
-        _no_form_page(request, conformance_target)
-    context = chromium.new_context()  # type: ignore[attr-defined]
-    confine_to(context, live_url)
-    context.set_default_timeout(10_000)
-    artifacts = request.config.stash[SETTINGS].artifacts
-    yield BrowserCheck(client, context.new_page(), read_page(page_path), live_url, artifacts, request.node.name)
-    context.close()
-
-
-@pytest.fixture(scope="session")
-def reference_target(pytestconfig: pytest.Config) -> Iterator[object]:
-    """The target of ``--against``: the profile's reference, or any target, opened like the target."""
-    from .loading import LoadError
-    from .targets import REFERENCES
-
-    settings = pytestconfig.stash[SETTINGS]
-    text = REFERENCES[settings.profile] if settings.against in (None, "reference") else str(settings.against)
-    try:
-        reference = _open(settings, text)
-    except LoadError as error:
-        pytest.exit(f"flask-conformance: cannot load the reference {text} (--against): {error}", returncode=1)
-    yield reference
-    reference.close()
-
-
-@pytest.fixture
-def differential(pytestconfig: pytest.Config, client: Client, reference_target: object) -> object:
-    """Sends a request to the target and to the reference, and fails where their answers differ."""
-    from .differential import Differential
-
-    return Differential(
-        client,
-        reference_target.transport,  # type: ignore[attr-defined]
-        reference_target.text,  # type: ignore[attr-defined]
-        pytestconfig.stash[SETTINGS].profile,
-    )
-
-
-@pytest.fixture
-def behaviour_lock(pytestconfig: pytest.Config, conformance_target: object) -> object:
-    """The ``--lock`` file, checked (or, with ``--update-lock``, rewritten) against the target."""
-    from .behaviour_lock import LockCheck
-
-    settings = pytestconfig.stash[SETTINGS]
-    assert settings.lock is not None
-    return LockCheck(
-        conformance_target.transport,  # type: ignore[attr-defined]
-        conformance_target.text,  # type: ignore[attr-defined]
-        settings.lock,
-        settings.update_lock,
-    )

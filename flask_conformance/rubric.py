@@ -15,11 +15,10 @@ drop = true
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from .requirements import REQUIREMENTS
 

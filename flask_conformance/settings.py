@@ -25,10 +25,16 @@ class Option:
     default: str | None
     switch: bool = False  # a flag without a value on the command line
     bare: str | None = None  # what the flag means given without its value
+    prefixed: bool = False  # a name a well-known plugin already uses: --conformance-<name>
 
     @property
     def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
+        return "--" + ("conformance-" if self.prefixed else "") + self.name.replace("_", "-")
+
+    @property
+    def dest(self) -> str:
+        """Where argparse keeps it: prefixed, so that no other plugin's option shares it."""
+        return "conformance_" + self.name
 
     @property
     def ini(self) -> str:
@@ -51,6 +57,7 @@ OPTIONS = (
         "which requirements to check: tutorial (what the lesson documents) or robust "
         "(tutorial plus what the lesson leaves broken); default tutorial",
         "tutorial",
+        prefixed=True,  # pytest-profiling has --profile
     ),
     Option(
         "in_process",
@@ -115,19 +122,26 @@ def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("flask-conformance", "grading a Flask 'HTTP methods' app")
     for option in OPTIONS:
         if option.switch:
-            group.addoption(option.flag, action="store_const", const="true", default=None, help=option.help)
+            group.addoption(
+                option.flag, dest=option.dest, action="store_const", const="true", default=None, help=option.help
+            )
         elif option.bare is not None:
             group.addoption(
-                option.flag, nargs="?", const=option.bare, default=None, help=option.help + f" [env {option.env}]"
+                option.flag,
+                dest=option.dest,
+                nargs="?",
+                const=option.bare,
+                default=None,
+                help=option.help + f" [env {option.env}]",
             )
         else:
-            group.addoption(option.flag, default=None, help=option.help + f" [env {option.env}]")
+            group.addoption(option.flag, dest=option.dest, default=None, help=option.help + f" [env {option.env}]")
         parser.addini(option.ini, option.help, default=None)
 
 
 def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
     def raw(option: Option) -> tuple[str | None, str]:
-        value = config.getoption(option.name)
+        value = config.getoption(option.dest)
         if value is not None:
             return str(value), option.flag
         if environ.get(option.env):

@@ -70,7 +70,7 @@ def run(
     (work / ".mutmut-cache").unlink(missing_ok=True)
     runner = (
         f"{sys.executable} -m pytest spec_tests -x -q -p no:cacheprovider -m 'not browser' "
-        f"--target reference_app.{reference}.app:app --profile {profile} --in-process"
+        f"--target reference_app.{reference}.app:app --conformance-profile {profile} --in-process"
     )
     started = time.monotonic()
     subprocess.run(

@@ -40,12 +40,12 @@ def test_correct_implementations_agree_with_the_reference(pytester, name):
 
 
 def test_robust_reference_agrees_with_itself_and_not_with_the_lesson(pytester):
-    assert run_spec(pytester, "--profile", "robust", "--against", "-k", "differential").ret == 0
+    assert run_spec(pytester, "--conformance-profile", "robust", "--against", "-k", "differential").ret == 0
     run = run_spec(
         pytester,
         "--target",
         str(ROOT / "reference_app" / "lesson" / "app.py"),
-        "--profile",
+        "--conformance-profile",
         "robust",
         "--against",
         "reference_app.robust.app:app",

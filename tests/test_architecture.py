@@ -13,7 +13,7 @@ LAYERS = [
     {"sandbox_child", "sandbox", "sandbox_command", "uid_pool", "cgroups", "tree_watch"},
     {"targets", "client", "failure_text", "live_server", "browser_check", "differential", "behaviour_lock"},
     {"grading", "results_json", "feedback", "class_report"},
-    {"settings", "plugin", "results_collector"},
+    {"settings", "plugin", "results_collector", "fixtures"},
     {"batch", "cli"},
 ]
 PACKAGE = ROOT / "flask_conformance"

@@ -23,7 +23,7 @@ def browser_messages(run):
 
 
 def test_robust_reference_passes_the_walkthrough(pytester):
-    run = run_spec(pytester, "--target", str(ROOT / "reference_app" / "robust"), "--profile", "robust")
+    run = run_spec(pytester, "--target", str(ROOT / "reference_app" / "robust"), "--conformance-profile", "robust")
     assert run.ret == 0, run.output
     walked = {node for node in run.passed if node.startswith("test_browser.py::")}
     assert len(walked) == 6
@@ -50,7 +50,7 @@ def test_wrong_field_name_fails_for_that_reason(pytester):
 
 
 def test_lesson_page_sends_latin_1(pytester):
-    run = run_spec(pytester, "--target", str(ROOT / "reference_app" / "lesson"), "--profile", "robust")
+    run = run_spec(pytester, "--target", str(ROOT / "reference_app" / "lesson"), "--conformance-profile", "robust")
     messages = [message for message in browser_messages(run) if message.startswith("ROBUST-BROWSER-UTF8")]
     assert len(messages) == 2
     assert all("nm=Zo%EB" in message for message in messages)

@@ -27,7 +27,7 @@ def test_spec_covers_every_line_and_branch(name, tmp_path):
             "not browser",  # the browser walk reads login.html; the Python is covered without it
             "--target",
             f"reference_app.{name}.app:app",
-            "--profile",
+            "--conformance-profile",
             REFERENCES[name],
             f"--cov=reference_app.{name}",
             "--cov-branch",

@@ -120,7 +120,7 @@ def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
 def test_an_app_with_no_routes_scores_nothing(pytester, profile):
     """A HEAD mirroring a 404, or a 404 taken for a refusal, earned 6/73 and 18/89 before."""
     results = spec_results(
-        pytester, IMPLEMENTATIONS / "wrong" / "no_routes.py", "--profile", profile, "-m", "not browser"
+        pytester, IMPLEMENTATIONS / "wrong" / "no_routes.py", "--conformance-profile", profile, "-m", "not browser"
     )
     assert results["score"] == 0 and results["max_score"] > 0
     assert {test["status"] for test in results["tests"]} == {"failed"}

@@ -20,7 +20,7 @@ def test_environment_beats_ini(pytester, monkeypatch):
 
 def test_command_line_beats_environment(pytester, monkeypatch):
     monkeypatch.setenv("FLASK_CONFORMANCE_PROFILE", "robust")
-    _, output = header(pytester, "--profile", "tutorial")
+    _, output = header(pytester, "--conformance-profile", "tutorial")
     assert "profile tutorial" in output
 
 

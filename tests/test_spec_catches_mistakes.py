@@ -70,7 +70,7 @@ ROBUST_MISTAKES = {
 
 def profile_run(pytester, target, profile):
     """One run per implementation and profile, browser checks included, shared by every test here."""
-    return run_spec(pytester, "--target", str(target), "--in-process", "--profile", profile)
+    return run_spec(pytester, "--target", str(target), "--in-process", "--conformance-profile", profile)
 
 
 def tutorial_run(pytester, name):
@@ -118,7 +118,7 @@ ROBUST_SPEC_FUNCTIONS = {
 def all_spec_nodes(pytester, profile):
     run = run_spec(
         pytester,
-        "--profile",
+        "--conformance-profile",
         profile,
         "--in-process",
         "--target",
@@ -157,7 +157,7 @@ def test_a_plain_text_page_shows_markup_as_text(pytester):
         "--target",
         str(CORRECT / "plain_text_page.py"),
         "--in-process",
-        "--profile",
+        "--conformance-profile",
         "robust",
         "-k",
         "escaped",

@@ -51,7 +51,7 @@ def test_file_with_attribute(pytester):
 def test_lesson_reference_passes_tutorial_and_fails_robust(pytester):
     for target in ("reference_app.lesson.app:app", str(ROOT / "reference_app" / "lesson")):
         assert run_spec(pytester, "--target", target).ret == 0
-        robust = run_spec(pytester, "--target", target, "--profile", "robust")
+        robust = run_spec(pytester, "--target", target, "--conformance-profile", "robust")
         assert robust.ret == 1
         assert any("test_robust.py" in node for node in robust.failed)
         # The lesson's page declares no charset: the robust browser walk sees Zoë arrive as Zo%EB.
@@ -62,12 +62,12 @@ def test_lesson_reference_passes_tutorial_and_fails_robust(pytester):
 def test_robust_reference_passes_both_profiles_as_module_and_factory(pytester):
     for target in ("reference_app.robust.app:app", "reference_app.robust.app:create_app()"):
         for profile in ("tutorial", "robust"):
-            run = run_spec(pytester, "--target", target, "--profile", profile)
+            run = run_spec(pytester, "--target", target, "--conformance-profile", profile)
             assert run.ret == 0, run.output
 
 
 def test_default_target_is_the_robust_reference(pytester):
-    run = run_spec(pytester, "--profile", "robust")
+    run = run_spec(pytester, "--conformance-profile", "robust")
     assert run.ret == 0, run.output
     assert "target reference_app.robust.app:app (default)" in run.output
 
