@@ -1,0 +1,5 @@
+"""``python -m flask_conformance``: the same as the ``flask-conformance`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,123 @@
+"""The lesson's walkthrough in headless Chromium: open login.html, type a name, submit.
+
+Chromium is Debian's (``/usr/bin/chromium``) or a path given by
+``--chromium`` / ``FLASK_CONFORMANCE_CHROMIUM``; nothing is downloaded.
+Playwright drives it, and is imported only when a browser check runs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# What a person can type into and click: a disabled control is neither.
+TEXT_FIELD = "input[type=text]:enabled, input[type=search]:enabled, input:not([type]):enabled"
+SUBMIT = (
+    "input[type=submit]:enabled, input[type=image]:enabled, button[type=submit]:enabled, button:not([type]):enabled"
+)
+
+
+def find_chromium(configured: str | None = None) -> str | None:
+    """The option or ``FLASK_CONFORMANCE_CHROMIUM``, else ``/usr/bin/chromium``, else ``chromium`` on PATH."""
+    for candidate in (
+        configured,
+        os.environ.get("FLASK_CONFORMANCE_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def launch(playwright: Any, executable: str) -> Any:
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Where the browser ended, what it showed, and the form submission it sent (method, URL, body)."""
+
+    url: str
+    markup: str
+    text: str
+    problem: str = ""
+    submitted: tuple[str, str, bytes, str] | None = None
+
+
+REPOINT_ACTION = """(form, [origin, prefix]) => {
+    const action = form.getAttribute('action');
+    if (action === null || !(/^https?:/i.test(action.trim()) || action.trim().startsWith('/'))) return;
+    const url = new URL(action.trim(), 'http://localhost:5000/login.html');
+    form.setAttribute('action', origin + prefix + url.pathname + url.search);
+}"""
+_JINJA_URL_FOR_LOGIN = re.compile(rb"""\{\{\s*url_for\(\s*['"]login['"]\s*\)\s*\}\}""")
+
+
+def confine_to(context: Any, live_url: str) -> None:
+    """Let a page reach only the server under test: a script in a hostile login.html cannot send requests
+    to anything else on the machine, such as a classmate's server graded at the same time."""
+    live = urlsplit(live_url)
+    allowed = f"{live.scheme}://{live.netloc}"
+
+    def only_the_target(route: Any) -> None:
+        parts = urlsplit(route.request.url)
+        if f"{parts.scheme}://{parts.netloc}" == allowed:
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", only_the_target)
+
+
+def walkthrough(page: Any, form_html: bytes, live_url: str, name: str, method: str | None = None) -> Walk:
+    """The lesson's steps: open login.html, optionally switch the form's method, type ``name`` into
+    the form's text field, click submit, and follow wherever the app sends the browser.
+
+    The page is served by Playwright at ``<live_url>login.html`` with no charset in its headers, as
+    from disk, and its form's hard-coded action (``http://localhost:5000/login`` in the lesson, or
+    ``/login``) is pointed at the server under test, path kept. Everything after that is the browser
+    talking to the real server (Playwright cannot intercept redirects, and need not).
+    """
+    live = urlsplit(live_url)
+    origin, prefix = f"{live.scheme}://{live.netloc}", live.path.rstrip("/")
+    page_url = f"{origin}{prefix}/login.html"
+    sent: list[tuple[str, str, bytes, str]] = []
+
+    def record(request: Any) -> None:
+        if request.is_navigation_request() and request.url != page_url and not sent:
+            sent.append(
+                (request.method, request.url, request.post_data_buffer or b"", request.headers.get("content-type", ""))
+            )
+
+    html = _JINJA_URL_FOR_LOGIN.sub(b"/login", form_html)
+    page.route(page_url, lambda route: route.fulfill(status=200, body=html, headers={"Content-Type": "text/html"}))
+    page.on("request", record)
+    page.goto(page_url)
+    forms = page.locator("form").filter(has=page.locator(TEXT_FIELD))
+    if forms.count() == 0:
+        return Walk(page.url, page.content(), page.inner_text("body"), "login.html has no form with a text field")
+    form = forms.first
+    form.evaluate(REPOINT_ACTION, [origin, prefix])
+    if method is not None:
+        form.evaluate("(form, method) => form.setAttribute('method', method)", method)
+    form.locator(TEXT_FIELD).first.fill(name)
+    submit = form.locator(SUBMIT)
+    if submit.count() == 0:
+        return Walk(page.url, page.content(), page.inner_text("body"), "the form has no submit button to click")
+    with page.expect_navigation():
+        submit.first.click()
+    page.wait_for_load_state()
+    return Walk(page.url, page.content(), page.inner_text("body"), submitted=sent[0] if sent else None)

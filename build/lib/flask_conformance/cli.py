@@ -1,0 +1,218 @@
+"""The command line: ``flask-conformance grade`` for a class, more commands as they come.
+
+Exit codes: 0 when every submission was graded (whatever the scores), 1 when
+the grader itself failed, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import click
+
+from .batch import BatchOptions, Record, run_batch
+from .requirements import PROFILES
+from .rubric import RubricError, load_rubric
+
+if TYPE_CHECKING:
+    from .targets import Target
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; a line per submission elsewhere."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.interactive = self.stream.isatty()
+
+    def __call__(self, done: int, total: int, record: Record | None) -> None:
+        write = self.stream.write
+        if self.interactive:
+            filled = round(30 * done / total) if total else 30
+            write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} graded")
+            if done == total:
+                write("\n")
+        elif record is not None:
+            write(f"{done}/{total} {record.name}: {record.score:g}/{record.max_score:g} {record.status[:80]}\n")
+        self.stream.flush()
+
+
+GRADER_ERROR_EXIT = 3  # some submissions need a regrade because the grader failed on them (README)
+
+
+@click.group()
+@click.version_option(package_name="flask-conformance")
+def main() -> None:
+    """Grade Flask apps against the "HTTP methods" lesson."""
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="where results go")
+@click.option("--profile", type=click.Choice(PROFILES), default="tutorial", show_default=True)
+@click.option("--rubric", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="a TOML rubric")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores")
+@click.option("--resume", is_flag=True, help="skip submissions already graded in OUT")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120.0,
+    show_default=True,
+    help="seconds one submission may take in all",
+)
+@click.option(
+    "--examples",
+    type=click.IntRange(min=1),
+    default=25,
+    show_default=True,
+    help="Hypothesis examples per property (a name property sends a batch of up to 8 names per example)",
+)
+@click.option(
+    "--request-timeout",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="seconds a submission may take to answer one request",
+)
+@click.option(
+    "--startup-timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="seconds a submission may take to import",
+)
+@click.option("--browser", is_flag=True, help="also walk through each login.html in headless Chromium (slower)")
+def grade(
+    submissions: Path,
+    out: Path,
+    profile: str,
+    rubric: Path | None,
+    jobs: int,
+    resume: bool,
+    timeout: float,
+    examples: int,
+    request_timeout: float,
+    startup_timeout: float,
+    browser: bool,
+) -> None:
+    """Grade every folder or .py file in SUBMISSIONS; write OUT/grades.csv, OUT/report.html and,
+    per submission, OUT/<name>/results.json and feedback.md."""
+    try:
+        load_rubric(rubric)
+    except RubricError as error:
+        raise click.UsageError(str(error)) from None
+    options = BatchOptions(
+        profile=profile,
+        rubric=rubric,
+        jobs=jobs,
+        resume=resume,
+        timeout=timeout,
+        examples=examples,
+        request_timeout=request_timeout,
+        startup_timeout=startup_timeout,
+        browser=browser,
+    )
+    try:
+        records = run_batch(
+            submissions, out, options, progress=ProgressBar(), notify=lambda text: click.echo(text, err=True)
+        )
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted: finished results are in {out}; run again with --resume", err=True)
+        sys.exit(130)
+    except Exception as error:  # the grader's own failure, not a submission's
+        click.echo(f"flask-conformance: the grader failed: {type(error).__name__}: {error}", err=True)
+        sys.exit(1)
+    graded = sum(record.status == "graded" for record in records)
+    regrade = [record.name for record in records if record.status.startswith("grader-error")]
+    click.echo(
+        f"{len(records)} submission(s): {graded} graded, {len(records) - graded - len(regrade)} could not run"
+        + (f", {len(regrade)} to regrade (the grader failed on them: {', '.join(regrade[:10])})" if regrade else "")
+        + f". See {out / 'grades.csv'} and {out / 'report.html'}."
+    )
+    if regrade:
+        sys.exit(GRADER_ERROR_EXIT)
+
+
+@main.command()
+@click.argument("target", required=False, default=None)
+@click.option(
+    "--port", type=click.IntRange(min=0, max=65535), default=5000, show_default=True, help="0 picks a free port"
+)
+@click.option("--in-process", is_flag=True, help="import the target here instead of a sandboxed child")
+def serve(target: str | None, port: int, in_process: bool) -> None:
+    """Serve TARGET (default: the robust reference) on a real WSGI server on 127.0.0.1, to explore by hand
+    or in a browser. Submissions stay sandboxed unless --in-process."""
+    from .live_server import LiveServer
+    from .targets import DEFAULT_TARGET
+
+    opened = _open(target or DEFAULT_TARGET, in_process)
+    try:
+        server = LiveServer(opened.transport, port)
+    except OSError as error:
+        opened.close()
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error}") from None
+    click.echo(f"Serving {opened.description} at {server.url} (Ctrl-C to stop)", err=False)
+    sys.stdout.flush()
+    try:
+        server.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server.server_close()
+        opened.close()
+
+
+@main.command()
+@click.argument("target")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="the lock file to write")
+@click.option("--in-process", is_flag=True, help="import the target here instead of a sandboxed child")
+def lock(target: str, out: Path, in_process: bool) -> None:
+    """Record TARGET's answers to the lock corpus (the listed requirements' requests and a fixed-seed
+    sample) in OUT; check later with pytest spec_tests --target TARGET --lock OUT."""
+    from .behaviour_lock import LockCheck
+
+    opened = _open(target, in_process)
+    logging.disable(logging.CRITICAL)  # an in-process app's own error log is not the kit's failure
+    try:
+        click.echo(LockCheck(opened.transport, target, out, update=True).run())
+    finally:
+        logging.disable(logging.NOTSET)
+        opened.close()
+
+
+def _open(target: str, in_process: bool) -> Target:
+    """Open a target for a command, sandboxed unless ``in_process``; a load error is the command's error."""
+    from .loading import LoadError
+    from .targets import open_target
+
+    try:
+        return open_target(target, isolate=False if in_process else None)
+    except LoadError as error:
+        raise click.ClickException(f"cannot load {target}: {error}") from None
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("target")
+@click.option("--profile", type=click.Choice(PROFILES), default="tutorial", show_default=True)
+@click.option("--results", type=click.Path(dir_okay=False, path_type=Path), help="also write Gradescope's results.json")
+@click.option("--in-process", is_flag=True, help="import the target here instead of a sandboxed child")
+@click.argument("pytest_arguments", nargs=-1, type=click.UNPROCESSED)
+def check(target: str, profile: str, results: Path | None, in_process: bool, pytest_arguments: tuple[str, ...]) -> None:
+    """Run the spec against one TARGET (a .py file, a folder, module:attr, module:factory() or a URL),
+    wherever the kit is installed: the same as python -m pytest --pyargs spec_tests --target TARGET.
+    Further arguments go to pytest (-m "not browser", -x, ...). Exits with pytest's status."""
+    import pytest
+
+    from .plugin import SPEC_DIRECTORY
+
+    # The spec asserts nothing itself (checks fail through Client.fail), and this process has imported the
+    # plugin already: no assertion rewriting, as in the batch.
+    arguments = [str(SPEC_DIRECTORY), "--assert=plain", "-p", "flask_conformance.plugin", "-p", "no:cacheprovider"]
+    arguments += ["--target", target, "--conformance-profile", profile]
+    arguments += ["--results", str(results)] if results is not None else []
+    arguments += ["--in-process"] if in_process else []
+    sys.exit(int(pytest.main([*arguments, *pytest_arguments])))

@@ -1,0 +1,179 @@
+"""Reading a submission's ``login.html``: its form, the form's action, method and controls."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from xml.etree.ElementTree import Element
+
+from .pages import elements, parse_html
+from .urls import remove_dot_segments
+
+# The lesson opens login.html from disk and posts to localhost:5000; a relative
+# action is resolved as if the page were served by the app at its root.
+PAGE_URL = "http://localhost:5000/login.html"
+_JINJA_URL_FOR_LOGIN = re.compile(r"""^\{\{\s*url_for\(\s*['"]login['"]\s*\)\s*\}\}$""")
+_CHARSET_IN_CONTENT = re.compile(r"charset\s*=\s*['\"]?\s*utf-?8", re.IGNORECASE)
+MAX_PAGE = 1 << 20
+# How much of login.html is parsed (characters, start tags): see pages.WELCOME_PAGE_PARSED. A lesson's form
+# page is under a kilobyte; this leaves room for a page that inlines its style sheet.
+FORM_PAGE_PARSED = (64 * 1024, 2000)
+
+
+@dataclass
+class Control:
+    tag: str
+    attributes: dict[str, str]
+
+    @property
+    def type(self) -> str:
+        default = "submit" if self.tag == "button" else "text"
+        return (self.attributes.get("type") or default).strip().lower()
+
+    @property
+    def name(self) -> str | None:
+        """As written: a browser posts ``name=" nm "`` as the field `` nm ``, which the app never reads."""
+        return self.attributes.get("name")
+
+    @property
+    def disabled(self) -> bool:
+        """A disabled control is never submitted, and cannot be clicked."""
+        return "disabled" in self.attributes
+
+
+@dataclass
+class Form:
+    attributes: dict[str, str]
+    controls: list[Control] = field(default_factory=list)
+
+    @property
+    def method(self) -> str:
+        """The declared method, lower case; an absent one is GET in HTML.
+
+        A browser also sends GET for an unknown value such as ``put``, but that
+        is a mistake to report, not a GET form, so it is returned as written.
+        """
+        return (self.attributes.get("method") or "get").strip().lower()
+
+    @property
+    def action(self) -> str | None:
+        return self.attributes.get("action")
+
+    def action_path(self) -> str | None:
+        """The path the form submits to, or None when the action cannot be resolved statically."""
+        action = (self.action or "").strip()
+        if _JINJA_URL_FOR_LOGIN.match(action):
+            return "/login"
+        if "{{" in action or "{%" in action:
+            return None
+        resolved = urlsplit(urljoin(PAGE_URL, action))
+        if resolved.scheme not in ("http", "https"):
+            return None
+        return remove_dot_segments(resolved.path or "/")
+
+    def text_inputs(self, name: str) -> list[Control]:
+        return [
+            control
+            for control in self.controls
+            if control.tag == "input"
+            and control.name == name
+            and control.type in ("text", "search")
+            and not control.disabled
+        ]
+
+    def submit_controls(self) -> list[Control]:
+        return [
+            control
+            for control in self.controls
+            if not control.disabled
+            and (
+                (control.tag == "input" and control.type in ("submit", "image"))
+                or (control.tag == "button" and control.type == "submit")
+            )
+        ]
+
+
+@dataclass
+class FormPage:
+    path: Path
+    forms: list[Form]
+    meta_charset: str | None
+
+    def login_form(self) -> Form | None:
+        """The form with an ``nm`` field, else the first form on the page."""
+        for form in self.forms:
+            if any(control.name == "nm" for control in form.controls):
+                return form
+        return self.forms[0] if self.forms else None
+
+    def declares_utf8(self) -> bool:
+        form = self.login_form()
+        accept = (form.attributes.get("accept-charset") or "") if form else ""
+        declared = [self.meta_charset or "", accept]
+        return any(value.strip().lower().replace("_", "-") in ("utf-8", "utf8") for value in declared)
+
+
+def _attributes(element: Element) -> dict[str, str]:
+    return {str(key): str(value) for key, value in element.attrib.items()}
+
+
+def _forms(root: Element) -> list[Form]:
+    """Each form with its controls, as a browser assigns them: the parser has already dropped a form nested
+    in another, so a control belongs to the form around it, or to the one its ``form`` attribute names."""
+    forms = {element: Form(_attributes(element)) for element in elements(root) if element.tag == "form"}
+    by_id = {form.attributes["id"]: form for form in forms.values() if "id" in form.attributes}
+    for element, form in forms.items():
+        form.controls += [
+            Control(str(control.tag), _attributes(control))
+            for control in elements(element)
+            if control.tag in ("input", "button") and "form" not in control.attrib
+        ]
+    for control in elements(root):
+        if control.tag in ("input", "button") and control.get("form") in by_id:
+            by_id[str(control.get("form"))].controls.append(Control(str(control.tag), _attributes(control)))
+    return list(forms.values())
+
+
+def _meta_charset(root: Element) -> str | None:
+    for meta in (element for element in elements(root) if element.tag == "meta"):
+        if "charset" in meta.attrib:
+            return str(meta.get("charset"))
+        if str(meta.get("http-equiv", "")).lower() == "content-type" and _CHARSET_IN_CONTENT.search(
+            str(meta.get("content", ""))
+        ):
+            return "utf-8"
+    return None
+
+
+def read_page(path: Path) -> bytes:
+    """At most ``MAX_PAGE`` bytes of a regular file, never following a link and never blocking on a FIFO."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return b""
+    with open(descriptor, "rb") as page:
+        return page.read(MAX_PAGE) if stat.S_ISREG(os.fstat(descriptor).st_mode) else b""
+
+
+def parse_form_page(path: Path) -> FormPage:
+    forms, meta_charset = _parse_forms(read_page(path))
+    return FormPage(path, forms, meta_charset)
+
+
+@functools.lru_cache(maxsize=4)  # each form check reads the same page
+def _parse_forms(raw: bytes) -> tuple[list[Form], str | None]:
+    root = parse_html(raw.decode("utf-8", errors="replace"), FORM_PAGE_PARSED)
+    return _forms(root), _meta_charset(root)
+
+
+def find_form_page(folder: Path) -> Path | None:
+    """``login.html`` in a submission folder, or in its ``templates/``."""
+    for candidate in (folder / "login.html", folder / "templates" / "login.html"):
+        if candidate.is_file() and not candidate.is_symlink():
+            return candidate
+    return None

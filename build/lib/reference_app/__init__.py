@@ -1,0 +1,1 @@
+"""The lesson's app as written (``lesson``) and a careful one (``robust``)."""

@@ -1,0 +1,1 @@
+"""The lesson's code as it means it: the reference of the ``tutorial`` profile."""

@@ -1,0 +1,1 @@
+"""A corrected, careful app: the reference of the ``robust`` profile."""

@@ -1,0 +1,51 @@
+"""The submission's login.html: a form posting nm to /login, as the lesson writes it."""
+
+import pytest
+
+
+def _form(client, form_page):
+    form = form_page.login_form()
+    if form is None:
+        client.fail(f"{form_page.path.name} should contain a <form> (the lesson's login.html has one)")
+    return form
+
+
+@pytest.mark.requirement("FORM-ACTION")
+def test_form_action(client, form_page):
+    form = _form(client, form_page)
+    if form.action_path() != "/login":
+        client.fail(
+            "the form's action should lead to /login, like the lesson's action=\"http://localhost:5000/login\"",
+            got=f"action={form.action!r}",
+        )
+
+
+@pytest.mark.requirement("FORM-METHOD")
+def test_form_method(client, form_page):
+    form = _form(client, form_page)
+    if form.method not in ("get", "post"):
+        client.fail(
+            "the form's method should be post (or get, as the lesson's last step)",
+            got=f"method={form.attributes.get('method')!r}",
+        )
+
+
+@pytest.mark.requirement("FORM-INPUT")
+def test_form_text_input(client, form_page):
+    form = _form(client, form_page)
+    if not form.text_inputs("nm"):
+        names = [control.name for control in form.controls if control.name]
+        client.fail(
+            'the form should have a text input named nm: <input type="text" name="nm">',
+            got=f"inputs named {names}" if names else "no named input",
+        )
+
+
+@pytest.mark.requirement("FORM-SUBMIT")
+def test_form_submit(client, form_page):
+    form = _form(client, form_page)
+    if not form.submit_controls():
+        client.fail(
+            'the form should have a submit button: <input type="submit" value="submit">',
+            got="no submit control in the form",
+        )

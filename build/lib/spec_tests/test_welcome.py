@@ -1,0 +1,13 @@
+"""GET /success/<name> says welcome <name>: the greeting word (names of every kind are NAMES-*'s)."""
+
+import pytest
+
+from flask_conformance.pages import shows_welcome
+
+
+@pytest.mark.requirement("WELCOME")
+@pytest.mark.parametrize("name", ["alice", "bob"])
+def test_welcome_page(client, name):
+    exchange = client.welcome(name)
+    if exchange.response.status != 200 or not shows_welcome(exchange.response.text, name):
+        client.fail(f"GET /success/<{name}> should answer 200 with a page saying 'welcome {name}'", exchange)
