@@ -21,8 +21,10 @@ def installed(tmp_path_factory):
     place = tmp_path_factory.mktemp("installed")
     place.chmod(0o755)  # the sandbox's uid must reach the interpreter and the kit inside it
     dist = place / "dist"
+    source = place / "source"  # a build writes build/ and *.egg-info beside the sources: not in the checkout
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".*", "__pycache__", "build", "*.egg-info", "grades"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(source)],
         check=True,
         capture_output=True,
     )

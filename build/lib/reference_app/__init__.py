@@ -1,1 +1,0 @@
-"""The lesson's app as written (``lesson``) and a careful one (``robust``)."""

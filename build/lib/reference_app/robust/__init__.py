@@ -1,1 +1,0 @@
-"""A corrected, careful app: the reference of the ``robust`` profile."""
