@@ -37,7 +37,7 @@ from .transport import time_ran_out
 
 JOURNAL = "journal.jsonl"  # each submission's outcomes as they came, for a grading process killed mid-run
 CSV_COLUMNS = ("name", "score", "max_score", "passed", "failed", "status", "seconds")
-SKIPPED_ENTRIES = re.compile(r"^(\.|__pycache__$|.*\.pyc$)")
+SKIPPED_ENTRIES = re.compile(r"^(\.|__pycache__$|__MACOSX$|.*\.pyc$)")  # dot entries, caches, a Mac zip's extras
 
 
 @dataclass(frozen=True)
@@ -97,17 +97,36 @@ def grading_settings(options: BatchOptions) -> dict[str, str]:
     }
 
 
-def find_submissions(folder: Path) -> list[Submission]:
-    """Each folder or ``.py`` file directly in ``folder`` is one submission, named after it."""
+class NotAClass(ValueError):
+    """SUBMISSIONS is not a folder of submissions: the instructor's mistake, never a student's grade."""
+
+
+def find_submissions(folder: Path, out: Path | None = None) -> tuple[list[Submission], list[str]]:
+    """Each folder or ``.py`` file directly in ``folder`` is one submission, named after it; and the entries
+    left out (dot entries, ``__MACOSX``, other files, and ``out`` when it sits in ``folder``)."""
+    if (folder / "login.html").is_file() or (folder / "templates").is_dir():
+        raise NotAClass(
+            f"{folder} looks like one submission (it has login.html or templates/): grade it alone with "
+            f"flask-conformance check {folder}, or give grade the folder that holds one folder or .py file "
+            "per student"
+        )
     seen: dict[str, int] = {}
     found = []
+    ignored = []
     for path in sorted(folder.iterdir()):
+        if out is not None and path.resolve() == out.resolve():
+            ignored.append(f"{path.name} (the output folder)")
+            continue
         if SKIPPED_ENTRIES.match(path.name) or not (path.is_dir() or path.suffix == ".py"):
+            if not path.name.endswith(".pyc") and path.name != "__pycache__":
+                ignored.append(path.name)
             continue
         name = re.sub(r"[^\w.-]+", "_", path.stem if path.is_file() else path.name) or "submission"
         seen[name] = seen.get(name, 0) + 1
         found.append(Submission(name if seen[name] == 1 else f"{name}-{seen[name]}", path))
-    return found
+    if not found:
+        raise NotAClass(f"{folder} holds no submission: no folder or .py file besides what is ignored")
+    return found, ignored
 
 
 def spec_arguments(submission: Path, results: Path, options: BatchOptions) -> list[str]:
@@ -363,7 +382,12 @@ def run_batch(
     notify: Callable[[str], None] | None = None,
 ) -> list[Record]:
     """Grade every submission in ``folder`` into ``out``; returns one record per submission."""
-    submissions = find_submissions(folder)
+    submissions, ignored = find_submissions(folder, out)
+    if ignored and notify is not None:
+        notify(
+            f"ignored in {folder}: {', '.join(ignored[:10])}"
+            + (f" and {len(ignored) - 10} more" if ignored[10:] else "")
+        )
     out.mkdir(parents=True, exist_ok=True)
     records: dict[str, Record] = {}
     pending = []

@@ -1,7 +1,7 @@
 """The command line: ``flask-conformance grade`` for a class, more commands as they come.
 
-Exit codes: 0 when every submission was graded (whatever the scores), 1 when
-the grader itself failed, 2 for a usage error.
+Exit statuses are tabled in the README: a usage error (2, or pytest's 4 for
+``check``) is never a student's failure.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from .batch import BatchOptions, Record, run_batch
+from .batch import BatchOptions, NotAClass, Record, run_batch
 from .requirements import PROFILES
 from .rubric import RubricError, load_rubric
 
@@ -120,6 +120,8 @@ def grade(
         records = run_batch(
             submissions, out, options, progress=ProgressBar(), notify=lambda text: click.echo(text, err=True)
         )
+    except NotAClass as error:
+        raise click.UsageError(str(error)) from None
     except KeyboardInterrupt:
         click.echo(f"\ninterrupted: finished results are in {out}; run again with --resume", err=True)
         sys.exit(130)
@@ -176,6 +178,13 @@ def lock(target: str, out: Path, in_process: bool) -> None:
     from .behaviour_lock import LockCheck
 
     opened = _open(target, in_process)
+    if opened.kind == "url":  # a lock of 135 refused connections is no lock
+        from .exchange import Request
+
+        answer = opened.transport.handle_request(Request("GET", "/login", "nm=alice"))
+        if answer.status == 0:
+            opened.close()
+            raise click.UsageError(f"nothing answers at {target}: {answer.error}")
     logging.disable(logging.CRITICAL)  # an in-process app's own error log is not the kit's failure
     try:
         click.echo(LockCheck(opened.transport, target, out, update=True).run())
@@ -187,10 +196,12 @@ def lock(target: str, out: Path, in_process: bool) -> None:
 def _open(target: str, in_process: bool) -> Target:
     """Open a target for a command, sandboxed unless ``in_process``; a load error is the command's error."""
     from .loading import LoadError
-    from .targets import open_target
+    from .targets import TargetError, open_target
 
     try:
         return open_target(target, isolate=False if in_process else None)
+    except TargetError as error:
+        raise click.UsageError(str(error)) from None
     except LoadError as error:
         raise click.ClickException(f"cannot load {target}: {error}") from None
 

@@ -50,6 +50,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     settings = read_settings(config, dict(os.environ))
     config.stash[SETTINGS] = settings
+    _check_target_names(settings)
     from hypothesis import HealthCheck
     from hypothesis import settings as hypothesis_settings
 
@@ -74,6 +75,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
         collector = ResultsCollector(settings.profile, config.stash[RUBRIC], settings.target or "", settings.results)
         config.pluginmanager.register(collector, COLLECTOR)
+
+
+def _check_target_names(settings: Settings) -> None:
+    """A target that names nothing (no such file, an ftp:// URL) is the user's mistake: a usage error, before
+    any check runs, never a student's failed grade."""
+    from .targets import TargetError, parse_target
+
+    for flag, text in (("--target", settings.target), ("--against", settings.against)):
+        if text is not None and text != "reference":
+            try:
+                parse_target(text)
+            except TargetError as error:
+                raise pytest.UsageError(f"{flag}: {error}") from None
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

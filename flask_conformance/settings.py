@@ -188,6 +188,8 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
         return check
 
     results = parsed("results", Path, "a path")
+    if parsed("update_lock", boolean, "true or false") and parsed("lock", Path, "a path") is None:
+        raise pytest.UsageError("--update-lock rewrites the lock file that --lock names: give --lock FILE too.")
     return Settings(
         target=parsed("target", str, "a target"),
         profile=parsed("profile", profile, "a profile: choose " + " or ".join(PROFILES)),

@@ -18,6 +18,13 @@ REFERENCES = {"tutorial": "reference_app.lesson.app:app", "robust": DEFAULT_TARG
 
 MISSING_FORM = "login.html is missing: the lesson's form page belongs in the submission folder or its templates/"
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+_OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+class TargetError(LoadError):
+    """The target text names nothing that could be graded: the user's mistake, never a student's failure."""
+
+
 _FILE_WITH_ATTRIBUTE = re.compile(r"^(?P<path>.+\.py):(?P<attribute>[^:/\\]+)$")
 
 
@@ -42,9 +49,12 @@ class Target:
 
 
 def parse_target(text: str) -> tuple[str, AppSpec | None]:
-    """The kind of a target string (``url``, ``file``, ``folder`` or ``module``) and where its app is."""
+    """The kind of a target string (``url``, ``file``, ``folder`` or ``module``) and where its app is.
+    Raises TargetError when it names nothing that exists."""
     if _URL.match(text):
         return "url", None
+    if _OTHER_SCHEME.match(text):
+        raise TargetError(f"cannot grade {text!r}: a live target is an http:// or https:// URL")
     path = Path(text)
     if path.is_dir():
         return "folder", AppSpec(path=path)
@@ -55,11 +65,21 @@ def parse_target(text: str) -> tuple[str, AppSpec | None]:
         return "file", AppSpec(path=Path(match["path"]), attribute=match["attribute"])
     module, colon, attribute = text.partition(":")
     if re.fullmatch(r"[A-Za-z_][\w.]*", module) and not text.endswith(".py"):
+        top = module.split(".")[0]
+        if importlib.util.find_spec(top) is None and not _in_folder(Path.cwd(), top):
+            raise TargetError(
+                f"cannot find the target {text!r}: there is no file or folder of that name, and no module "
+                f"{top!r} in {Path.cwd()} or among the installed packages"
+            )
         return "module", AppSpec(module=module, attribute=attribute if colon else None, search_path=Path.cwd())
-    raise LoadError(
-        f"cannot find the target {text!r}: it is not a file, a folder, `module:attr` or an http(s):// URL. "
-        "Check the path (relative to the folder you run pytest in)."
+    raise TargetError(
+        f"cannot find the target {text!r}: no such file or folder, and not `module:attr` or an http(s):// URL. "
+        "Check the path (relative to the folder you run in)."
     )
+
+
+def _in_folder(folder: Path, module: str) -> bool:
+    return (folder / f"{module}.py").is_file() or (folder / module / "__init__.py").is_file()
 
 
 def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None = None) -> Target:

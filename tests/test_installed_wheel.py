@@ -15,6 +15,7 @@ import pytest
 
 from conftest import IMPLEMENTATIONS, ROOT
 
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """A fresh venv with only the wheel and what it declares; its bin folder."""

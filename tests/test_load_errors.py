@@ -39,8 +39,3 @@ def test_unloadable_submission_in_sandbox(pytester, name):
 def test_unloadable_submission_in_process(pytester, name):
     run = run_spec(pytester, "--target", str(BROKEN / name), "--in-process")
     assert_one_clear_message(run, EXPECTED[name])
-
-
-def test_unknown_target(pytester):
-    run = run_spec(pytester, "--target", "no/such/thing.py")
-    assert_one_clear_message(run, "cannot find the target 'no/such/thing.py'")
