@@ -17,6 +17,7 @@ import json
 import os
 import re
 import resource
+import select
 import shutil
 import signal
 import sys
@@ -435,7 +436,7 @@ def run_batch(
 def _fork_all(
     pending: list[Submission], out: Path, options: BatchOptions, graded_with: dict[str, str]
 ) -> Iterator[Record]:
-    running: dict[int, tuple[Submission, float]] = {}
+    running: dict[int, tuple[Submission, float, int | None]] = {}  # pid -> submission, start, pidfd
     queue = list(reversed(pending))
     sys.stdout.flush()
     sys.stderr.flush()
@@ -447,13 +448,14 @@ def _fork_all(
                 pid = os.fork()
                 if pid == 0:
                     _child(submission, out, options, graded_with)
-                running[pid] = (submission, time.monotonic())
-            time.sleep(0.002)
-            for pid, (submission, started) in list(running.items()):
+                running[pid] = (submission, time.monotonic(), _pidfd(pid))
+            _wait_for_any(running, options.timeout)
+            for pid, (submission, started, pidfd) in list(running.items()):
                 done, status = os.waitpid(pid, os.WNOHANG)
                 elapsed = time.monotonic() - started
                 if done:
                     del running[pid]
+                    _close(pidfd)
                     record = read_record(out, submission.name)
                     if record is None:
                         reason = _grader_error(out, submission, status)
@@ -465,13 +467,42 @@ def _fork_all(
                 elif elapsed > options.timeout:
                     _kill(pid)
                     del running[pid]
+                    _close(pidfd)
                     reason = f"timeout: no result within {options.timeout:g} s"
                     record = failed_record(submission, out, options, reason, elapsed, graded_with)
                     write_record(out, record)
                     yield record
     finally:
-        for pid in running:
+        for pid, (_, _, pidfd) in running.items():
             _kill(pid)
+            _close(pidfd)
+
+
+def _pidfd(pid: int) -> int | None:
+    """A descriptor that becomes readable when ``pid`` exits (Linux 5.3+), or None where there is none."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def _close(pidfd: int | None) -> None:
+    if pidfd is not None:
+        os.close(pidfd)
+
+
+def _wait_for_any(running: dict[int, tuple[Submission, float, int | None]], timeout: float) -> None:
+    """Sleep until a grading child exits or the first one reaches its time limit: woken by the children's
+    pidfds, not by polling (a short poll only where the kernel has no pidfd)."""
+    if not running:
+        return
+    now = time.monotonic()
+    until = max(0.0, min(started + timeout for _, started, _ in running.values()) - now) + 0.01
+    pidfds = [pidfd for _, _, pidfd in running.values() if pidfd is not None]
+    if len(pidfds) == len(running):
+        select.select(pidfds, [], [], until)
+    else:
+        time.sleep(min(until, 0.05))
 
 
 def _grader_error(out: Path, submission: Submission, status: int) -> str:

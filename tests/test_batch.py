@@ -230,3 +230,17 @@ def test_a_grading_process_that_crashes_keeps_what_finished(tmp_path, monkeypatc
     # status_307.py fails only REDIRECT-STATUS, which runs after the crash: not failed, to be regraded
     assert finished and all(test["status"] == "passed" for test in finished) and "REDIRECT-STATUS" in regrade
     assert float(row["score"]) == float(row["max_score"])
+
+
+def test_the_batch_sleeps_until_a_grading_process_ends(tmp_path, monkeypatch):
+    """Woken by the children's pidfds, not by polling: one wake per finished submission, not hundreds."""
+    waits = []
+    wait = batch._wait_for_any
+    monkeypatch.setattr(batch, "_wait_for_any", lambda *given: waits.append(wait(*given)))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("ann", "ben", "cas"):
+        shutil.copy(IMPLEMENTATIONS / "wrong" / "status_307.py", folder / f"{name}.py")
+    result = CliRunner().invoke(main, ["grade", str(folder), "--out", str(tmp_path / "out"), "--jobs", "2", *FAST])
+    assert result.exit_code == 0, result.output
+    assert len(waits) <= 6, len(waits)
