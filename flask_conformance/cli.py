@@ -86,6 +86,11 @@ def main() -> None:
     help="seconds a submission may take to import",
 )
 @click.option("--browser", is_flag=True, help="also walk through each login.html in headless Chromium (slower)")
+@click.option(
+    "--junit",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="also write one JUnit XML file for the class (a suite per submission, a case per requirement)",
+)
 def grade(
     submissions: Path,
     out: Path,
@@ -98,6 +103,7 @@ def grade(
     request_timeout: float,
     startup_timeout: float,
     browser: bool,
+    junit: Path | None,
 ) -> None:
     """Grade every folder or .py file in SUBMISSIONS; write OUT/grades.csv, OUT/report.html and,
     per submission, OUT/<name>/results.json and feedback.md."""
@@ -128,6 +134,10 @@ def grade(
     except Exception as error:  # the grader's own failure, not a submission's
         click.echo(f"flask-conformance: the grader failed: {type(error).__name__}: {error}", err=True)
         sys.exit(1)
+    if junit is not None:
+        from .junit_report import write_junit
+
+        write_junit(junit, out, records)
     graded = sum(record.status == "graded" for record in records)
     regrade = [record.name for record in records if record.status.startswith("grader-error")]
     click.echo(

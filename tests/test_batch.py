@@ -244,3 +244,39 @@ def test_the_batch_sleeps_until_a_grading_process_ends(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["grade", str(folder), "--out", str(tmp_path / "out"), "--jobs", "2", *FAST])
     assert result.exit_code == 0, result.output
     assert len(waits) <= 6, len(waits)
+
+
+def test_junit_for_the_class(small_class, tmp_path):
+    """One suite per submission and one case per requirement, failures as results.json has them."""
+    from xml.etree import ElementTree
+
+    out = tmp_path / "out"
+    junit = tmp_path / "class.xml"
+    result = CliRunner().invoke(main, ["grade", str(small_class), "--out", str(out), "--junit", str(junit), *FAST])
+    assert result.exit_code == 0, result.output
+    root = ElementTree.parse(junit).getroot()
+    suites = {suite.get("name"): suite for suite in root}
+    assert set(suites) == {"ann", "ben", "cas"}
+    for name, suite in suites.items():
+        results = json.loads((out / name / "results.json").read_text())
+        failed = {test["name"] for test in results["tests"] if test["status"] == "failed"}
+        cases = {case.get("name"): case for case in suite}
+        assert set(cases) == {test["name"] for test in results["tests"]}
+        assert {name for name, case in cases.items() if case.find("failure") is not None} == failed
+        assert suite.get("failures") == str(len(failed))
+    failing = [case.get("name", "").split(":")[0] for case in suites["ben"] if case.find("failure") is not None]
+    assert failing == ["REDIRECT-STATUS"]
+
+
+def test_junit_keeps_a_submissions_control_characters_out_of_the_xml(tmp_path):
+    from xml.etree import ElementTree
+
+    from flask_conformance.junit_report import write_junit
+
+    (tmp_path / "eve").mkdir()
+    test = {"name": "WELCOME: x", "status": "failed", "output": "got \x00\x1b[31m\ud800", "tags": ["WELCOME"]}
+    (tmp_path / "eve" / "results.json").write_text(json.dumps({"tests": [test]}))
+    record = batch.Record("eve", 0, 5, 0, 1, "graded", 1.0)
+    write_junit(tmp_path / "class.xml", tmp_path, [record])
+    failure = ElementTree.parse(tmp_path / "class.xml").getroot().find("testsuite/testcase/failure")
+    assert failure is not None and failure.text == "got \ufffd\ufffd[31m\ufffd"
