@@ -237,3 +237,41 @@ def check(target: str, profile: str, results: Path | None, in_process: bool, pyt
     arguments += ["--results", str(results)] if results is not None else []
     arguments += ["--in-process"] if in_process else []
     sys.exit(int(pytest.main([*arguments, *pytest_arguments])))
+
+
+@main.command()
+@click.argument("rubric_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--profile", type=click.Choice(PROFILES), default="tutorial", show_default=True)
+@click.option("--show", is_flag=True, help="list each check with its points and visibility under RUBRIC_FILE")
+def rubric(rubric_file: Path | None, profile: str, show: bool) -> None:
+    """Document the rubric's keys, or (--show) list each check of the profile with the points and the
+    visibility RUBRIC_FILE gives it (SPEC.md's defaults without one), and which checks students do not see."""
+    from .requirements import REQUIREMENTS, checked_ids
+    from .rubric import KEYS
+
+    if not show:
+        click.echo(KEYS)
+        return
+    try:
+        chosen = load_rubric(rubric_file)
+    except RubricError as error:
+        raise click.UsageError(str(error)) from None
+    checked = checked_ids(profile)
+    click.echo(f"{'requirement':22} {'points':>6}  {'visibility':15} title")
+    totals = {"": 0.0, "browser": 0.0}
+    for requirement_id, requirement in REQUIREMENTS.items():
+        if requirement_id not in checked:
+            continue
+        note = " (grade --browser only)" if requirement.browser else ""
+        if requirement_id in chosen.dropped:
+            click.echo(f"{requirement_id:22} {'-':>6}  {'dropped':15} {requirement.title}{note}")
+            continue
+        points = chosen.points_for(requirement_id)
+        totals["browser" if requirement.browser else ""] += points
+        visibility = chosen.visibility_for(requirement_id)
+        click.echo(f"{requirement_id:22} {points:>6g}  {visibility:15} {requirement.title}{note}")
+    click.echo(
+        f"total: {totals['']:g} points under profile {profile}, "
+        f"{totals[''] + totals['browser']:g} with the browser checks (a single .py file or a URL has no "
+        "login.html: no FORM-* or browser checks)"
+    )

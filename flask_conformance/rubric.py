@@ -23,6 +23,18 @@ from typing import Any
 from .requirements import REQUIREMENTS
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+KEYS = """A rubric is a TOML file with two tables, both optional:
+
+[defaults]
+visibility = "visible"       # of every check not named below: visible, hidden, after_due_date or
+                             # after_published, as Gradescope means them (hidden: never shown to students)
+
+[requirements.<ID>]          # one table per requirement ID of SPEC.md (flask-conformance rubric --show)
+points = 10                  # a number, 0 or more (default: SPEC.md's points)
+visibility = "after_due_date"
+drop = true                  # not checked at all: no points either way, left out of results.json
+
+Any other table or key is an error that names the file and the entry."""
 
 
 class RubricError(ValueError):

@@ -124,3 +124,40 @@ def test_an_app_with_no_routes_scores_nothing(pytester, profile):
     )
     assert results["score"] == 0 and results["max_score"] > 0
     assert {test["status"] for test in results["tests"]} == {"failed"}
+
+
+def test_rubric_command_documents_the_keys():
+    from click.testing import CliRunner
+
+    from flask_conformance.cli import main
+
+    result = CliRunner().invoke(main, ["rubric"])
+    assert result.exit_code == 0
+    assert all(key in result.output for key in ("[defaults]", "[requirements.<ID>]", "points", "visibility", "drop"))
+
+
+def test_rubric_show_lists_what_a_folder_is_graded_on(tmp_path):
+    """Each check's points and visibility under a rubric, and a total that is the maximum a folder gets."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from flask_conformance.cli import main
+
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text(
+        '[defaults]\nvisibility = "hidden"\n[requirements.OPTIONS]\ndrop = true\n'
+        '[requirements.WELCOME]\npoints = 10\nvisibility = "visible"\n'
+    )
+    shown = CliRunner().invoke(main, ["rubric", str(rubric), "--show"])
+    assert shown.exit_code == 0
+    lines = {line.split()[0]: line.split()[1:3] for line in shown.output.splitlines()[1:-1]}
+    assert lines["OPTIONS"] == ["-", "dropped"]
+    assert lines["WELCOME"] == ["10", "visible"]
+    assert lines["LOGIN-GET"] == ["4", "hidden"]
+    total = float(shown.output.splitlines()[-1].split()[1])
+    folder = tmp_path / "class"
+    shutil.copytree(IMPLEMENTATIONS / "correct" / "blueprint", folder / "ann")
+    graded = CliRunner().invoke(main, ["grade", str(folder), "--out", str(tmp_path / "out"), "--rubric", str(rubric)])
+    assert graded.exit_code == 0, graded.output
+    assert json.loads((tmp_path / "out" / "ann" / "results.json").read_text())["max_score"] == total == 86
