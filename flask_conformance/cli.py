@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -23,22 +24,36 @@ if TYPE_CHECKING:
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal; a line per submission elsewhere."""
+    """click's progress bar, with a position and an ETA, on a terminal; a line per submission elsewhere
+    (a CI log), its status shortened at a word."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
         self.interactive = self.stream.isatty()
+        self.bar: Any = None
 
     def __call__(self, done: int, total: int, record: Record | None) -> None:
-        write = self.stream.write
-        if self.interactive:
-            filled = round(30 * done / total) if total else 30
-            write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} graded")
-            if done == total:
-                write("\n")
+        if not self.interactive:
+            if record is not None:
+                status = textwrap.shorten(record.status, 80, placeholder=" ...")
+                self.stream.write(f"{done}/{total} {record.name}: {record.score:g}/{record.max_score:g} {status}\n")
+                self.stream.flush()
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total,
+                label="grading",
+                file=self.stream,
+                show_pos=True,
+                show_eta=True,
+                item_show_func=lambda item: item,
+            )
+            self.bar.__enter__()
+            self.bar.update(done)  # what --resume kept
         elif record is not None:
-            write(f"{done}/{total} {record.name}: {record.score:g}/{record.max_score:g} {record.status[:80]}\n")
-        self.stream.flush()
+            self.bar.update(1, record.name)
+        if done == total:
+            self.bar.__exit__(None, None, None)
 
 
 GRADER_ERROR_EXIT = 3  # some submissions need a regrade because the grader failed on them (README)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -280,3 +281,29 @@ def test_junit_keeps_a_submissions_control_characters_out_of_the_xml(tmp_path):
     write_junit(tmp_path / "class.xml", tmp_path, [record])
     failure = ElementTree.parse(tmp_path / "class.xml").getroot().find("testsuite/testcase/failure")
     assert failure is not None and failure.text == "got \ufffd\ufffd[31m\ufffd"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_shows_position_and_the_last_graded():
+    from flask_conformance.cli import ProgressBar
+
+    terminal = _Terminal()
+    progress = ProgressBar(terminal)
+    progress(1, 3, None)  # one kept by --resume
+    for done, name in ((2, "ann"), (3, "ben")):
+        progress(done, 3, batch.Record(name, 1, 2, 1, 1, "graded", 0.1))
+    assert "grading" in terminal.getvalue() and "3/3" in terminal.getvalue() and "ben" in terminal.getvalue()
+
+
+def test_progress_in_a_log_shortens_a_status_at_a_word():
+    from flask_conformance.cli import ProgressBar
+
+    log = io.StringIO()
+    status = "load-error: " + " ".join(["importing"] * 30)
+    ProgressBar(log)(1, 1, batch.Record("ann", 0, 5, 0, 5, status, 0.1))
+    line = log.getvalue().rstrip("\n")
+    assert line.endswith("importing ...") and len(line) < 120
