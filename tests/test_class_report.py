@@ -36,3 +36,15 @@ def test_report_renders_charts_and_sorts(tmp_path):
         screenshot = out / "report.png"
         page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 20_000
+
+
+def test_report_escapes_what_a_submission_wrote(tmp_path):
+    """Statuses quote a submission's own error text: the template's autoescape keeps it text."""
+    from flask_conformance.batch import Record
+    from flask_conformance.class_report import class_report_html
+
+    attack = "<img src=x onerror=alert(1)>"
+    records = [Record("ann", 0, 5, 0, 5, f"load-error: {attack}", 1.0), Record("ben", 5, 5, 5, 0, "graded", 1.0)]
+    page = class_report_html(tmp_path, records, "tutorial")
+    assert attack not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert page.startswith("<!doctype html>") and page.count("<tr><td>") == 2
