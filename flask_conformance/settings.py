@@ -18,6 +18,27 @@ from .requirements import PROFILES
 ENV_PREFIX = "FLASK_CONFORMANCE_"
 
 
+def profile_name(value: str) -> str:
+    """A profile of requirements.py; the name argparse shows for a bad value."""
+    if value not in PROFILES:
+        raise ValueError(value)
+    return value
+
+
+def positive_integer(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError(value)
+    return number
+
+
+def positive_seconds(value: str) -> float:
+    number = float(value)
+    if not number > 0:  # also refuses nan
+        raise ValueError(value)
+    return number
+
+
 @dataclass(frozen=True)
 class Option:
     name: str
@@ -26,6 +47,7 @@ class Option:
     switch: bool = False  # a flag without a value on the command line
     bare: str | None = None  # what the flag means given without its value
     prefixed: bool = False  # a name a well-known plugin already uses: --conformance-<name>
+    type: Callable[[str], Any] | None = None  # argparse checks a command-line value with it, as pytest-timeout does
 
     @property
     def flag(self) -> str:
@@ -58,6 +80,7 @@ OPTIONS = (
         "(tutorial plus what the lesson leaves broken); default tutorial",
         "tutorial",
         prefixed=True,  # pytest-profiling has --profile
+        type=profile_name,
     ),
     Option(
         "in_process",
@@ -71,14 +94,20 @@ OPTIONS = (
         "Hypothesis examples per property; a name property sends a batch of up to 8 names "
         "per example (default 25: about 130 generated names per property)",
         "25",
+        type=positive_integer,
     ),
-    Option("request_timeout", "seconds a target may take to answer one request (default 5)", "5"),
-    Option("startup_timeout", "seconds a sandboxed target may take to import (default 10)", "10"),
+    Option(
+        "request_timeout", "seconds a target may take to answer one request (default 5)", "5", type=positive_seconds
+    ),
+    Option(
+        "startup_timeout", "seconds a sandboxed target may take to import (default 10)", "10", type=positive_seconds
+    ),
     Option(
         "time_limit",
         "seconds the whole run may spend on the target; checks that would run later fail, saying so, "
         "and the results of those that finished are kept (default 300)",
         "300",
+        type=positive_seconds,
     ),
     Option("results", "write Gradescope's results.json here", None),
     Option(
@@ -135,7 +164,13 @@ def add_options(parser: pytest.Parser) -> None:
                 help=option.help + f" [env {option.env}]",
             )
         else:
-            group.addoption(option.flag, dest=option.dest, default=None, help=option.help + f" [env {option.env}]")
+            group.addoption(
+                option.flag,
+                dest=option.dest,
+                type=option.type,
+                default=None,
+                help=option.help + f" [env {option.env}]",
+            )
         parser.addini(option.ini, option.help, default=None)
 
 
@@ -161,11 +196,6 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
         except ValueError:
             raise pytest.UsageError(f"{source} is {value!r}, which is not {what}.") from None
 
-    def profile(value: str) -> str:
-        if value not in PROFILES:
-            raise ValueError
-        return value
-
     def boolean(value: str) -> bool:
         if value.lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
             raise ValueError
@@ -177,27 +207,17 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
             raise ValueError  # a folder of tests, not an app
         return value
 
-    def positive(convert: Callable[[str], Any]) -> Callable[[str], Any]:
-
-        def check(value: str) -> Any:
-            number = convert(value)
-            if number <= 0:
-                raise ValueError
-            return number
-
-        return check
-
     results = parsed("results", Path, "a path")
     if parsed("update_lock", boolean, "true or false") and parsed("lock", Path, "a path") is None:
         raise pytest.UsageError("--update-lock rewrites the lock file that --lock names: give --lock FILE too.")
     return Settings(
         target=parsed("target", str, "a target"),
-        profile=parsed("profile", profile, "a profile: choose " + " or ".join(PROFILES)),
+        profile=parsed("profile", profile_name, "a profile: choose " + " or ".join(PROFILES)),
         in_process=parsed("in_process", boolean, "true or false"),
-        examples=parsed("examples", positive(int), "a positive whole number"),
-        request_timeout=parsed("request_timeout", positive(float), "a positive number of seconds"),
-        startup_timeout=parsed("startup_timeout", positive(float), "a positive number of seconds"),
-        time_limit=parsed("time_limit", positive(float), "a positive number of seconds"),
+        examples=parsed("examples", positive_integer, "a positive whole number"),
+        request_timeout=parsed("request_timeout", positive_seconds, "a positive number of seconds"),
+        startup_timeout=parsed("startup_timeout", positive_seconds, "a positive number of seconds"),
+        time_limit=parsed("time_limit", positive_seconds, "a positive number of seconds"),
         results=results,
         rubric=parsed("rubric", Path, "a path"),
         artifacts=parsed("artifacts", Path, "a path")

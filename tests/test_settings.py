@@ -41,3 +41,17 @@ def test_bad_value_names_its_source(pytester, monkeypatch):
 def test_hypothesis_profile_is_printed(pytester):
     _, output = header(pytester, "--examples", "7")
     assert "hypothesis profile 'flask-conformance': derandomize=True, database=None, max_examples=7" in output
+
+
+def test_options_are_typed_on_the_command_line(pytester):
+    """argparse checks a value as it parses it, as pytest-timeout's --timeout is checked: the usage error
+    names the flag and the kind of value it takes."""
+    for flag, value, kind in (
+        ("--examples", "0", "positive_integer"),
+        ("--request-timeout", "soon", "positive_seconds"),
+        ("--time-limit", "nan", "positive_seconds"),
+        ("--conformance-profile", "strict", "profile_name"),
+    ):
+        result, output = header(pytester, flag, value)
+        assert result.ret == 4
+        assert f"argument {flag}: invalid {kind} value: '{value}'" in output
