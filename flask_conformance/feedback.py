@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import jinja2
+from markupsafe import Markup
+
 from .grading import Grade
 
 SHOWN = ("visible",)
@@ -34,41 +37,45 @@ def inline(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(_CONTROL.sub("\ufffd", text).split()))
 
 
+def _markdown_text(value: object) -> object:
+    """Jinja's finalize: a value is Markdown-escaped text unless a filter made it ``Markup`` (a fenced block,
+    an image the kit named)."""
+    return value if isinstance(value, Markup) else inline(str(value))
+
+
+def _image(shot: str) -> Markup:
+    return Markup(f"![{shot}]({shot})")  # SCREENSHOT matched it: the kit's own file name, nothing else
+
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("flask_conformance", "templates"),
+    autoescape=False,  # Markdown, not HTML: _markdown_text escapes every value instead
+    finalize=_markdown_text,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+_TEMPLATES.filters["fenced"] = lambda text: Markup("\n".join(fenced(str(text))))
+_TEMPLATES.filters["screenshots"] = lambda messages: [
+    shot for message in messages for shot in SCREENSHOT.findall(message)
+][-1:]
+_TEMPLATES.filters["image"] = _image
+
+
 def feedback_markdown(name: str, grade: Grade) -> str:
     """Visible checks only: hidden and later-released ones are counted, not described."""
-    lines = [f"# Feedback for {name}", ""]
-    if grade.load_error:
-        lines += ["The grader could not load your app, so no check could run:", "", *fenced(grade.load_error), ""]
-    if "time_ran_out_in" in grade.extra:
-        lines += [
-            f"Your app used up the grader's time during {grade.extra['time_ran_out_in']}: the checks that "
-            "finished before keep their result, the ones after could not run. Is a page slow, or waiting?",
-            "",
-        ]
-    lines += [f"**Score: {grade.score:g} / {grade.max_score:g}** (profile `{grade.profile}`)", ""]
     shown = [check for check in grade.checks if check.visibility in SHOWN]
-    failed = [check for check in shown if check.status == "failed"]
-    passed = [check for check in shown if check.status == "passed"]
-    skipped = [check for check in shown if check.status == "skipped"]
-    if failed and not grade.load_error:
-        lines += ["## To fix", ""]
-        for check in failed:
-            lines += [f"### {check.requirement_id}: {check.title} (0 / {check.max_score:g})", ""]
-            for message in check.messages:
-                lines += [*fenced(message), ""]
-                lines += [f"What the browser saw: ![{shot}]({shot})\n" for shot in SCREENSHOT.findall(message)[-1:]]
-    regrade = [check for check in shown if check.status == "grader-error"]
-    if regrade:
-        lines += ["## Not yet checked (the grader's fault, not yours)", ""]
-        lines += [f"- {c.requirement_id}: {inline(c.messages[0] if c.messages else 'to be regraded')}" for c in regrade]
-        lines += [""]
-    if passed:
-        lines += ["## Passed", ""] + [f"- {c.requirement_id}: {c.title} ({c.score:g})" for c in passed] + [""]
-    if skipped:
-        lines += ["## Not checked", ""]
-        lines += [f"- {c.requirement_id}: {inline((c.messages or ('not checked',))[0])}" for c in skipped] + [""]
-    for visibility, sentence in WITHHELD.items():
-        count = sum(check.visibility == visibility for check in grade.checks)
-        if count:
-            lines += [sentence.format(count=count), ""]
-    return "\n".join(lines)
+    return _TEMPLATES.get_template("feedback.md").render(
+        name=name,
+        grade=grade,
+        ran_out_in=grade.extra.get("time_ran_out_in", ""),
+        failed=[check for check in shown if check.status == "failed"],
+        regrade=[check for check in shown if check.status == "grader-error"],
+        passed=[check for check in shown if check.status == "passed"],
+        skipped=[check for check in shown if check.status == "skipped"],
+        withheld=[
+            Markup(sentence.format(count=count))  # the kit's own words
+            for visibility, sentence in WITHHELD.items()
+            if (count := sum(check.visibility == visibility for check in grade.checks))
+        ],
+    )
