@@ -19,6 +19,7 @@ WITHHELD = {
 # The kit names its screenshots browser-<test>.png, in the student's own folder: no path, no link elsewhere.
 SCREENSHOT = re.compile(r"; screenshot: (browser-[\w.-]+?\.png)")
 _BACKTICKS = re.compile(r"`+")
+_SAFE_NAME = re.compile(r"[\w.-]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 
@@ -56,9 +57,9 @@ _TEMPLATES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _TEMPLATES.filters["fenced"] = lambda text: Markup("\n".join(fenced(str(text))))
-_TEMPLATES.filters["screenshots"] = lambda messages: [
-    shot for message in messages for shot in SCREENSHOT.findall(message)
-][-1:]
+_TEMPLATES.filters["screenshots"] = lambda message: SCREENSHOT.findall(message)[-1:]  # a message's last one
+# The batch names a submission with letters, digits, _ . - only: shown as it is, anything else escaped.
+_TEMPLATES.filters["submission_name"] = lambda name: Markup(name) if _SAFE_NAME.fullmatch(name) else inline(name)
 _TEMPLATES.filters["image"] = _image
 
 
