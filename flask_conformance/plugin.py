@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-import spec_tests
-
 from .rubric import Rubric, RubricError, load_rubric
 from .settings import Settings, add_options, read_settings
 
@@ -26,7 +24,9 @@ SETTINGS = pytest.StashKey[Settings]()
 RUBRIC = pytest.StashKey[Rubric]()
 COLLECTOR = "flask-conformance-results"
 HYPOTHESIS_PROFILE = "flask-conformance"
-SPEC_DIRECTORY = Path(spec_tests.__file__).resolve().parent
+# Installed beside this package (site-packages, or the checkout): found by place, not by importing
+# `spec_tests`, which in another project may be a package of its own.
+SPEC_DIRECTORY = Path(__file__).resolve().parent.parent / "spec_tests"
 
 
 def is_spec_item(item: pytest.Item) -> bool:

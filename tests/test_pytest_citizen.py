@@ -65,3 +65,16 @@ def test_the_kit_provides_no_fixture_outside_the_spec(pytester):
     result = pytester.runpytest_inprocess("-p", "flask_conformance.plugin", "-p", "no:randomly")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*fixture 'client' not found*"])
+
+
+def test_a_project_with_its_own_spec_tests_package_is_left_alone(pytester):
+    """The kit finds its spec by place, not by importing a package that another project may also call
+    spec_tests."""
+    pytester.mkpydir("spec_tests")
+    pytester.path.joinpath("spec_tests", "test_own.py").write_text(
+        "import pytest\n\n@pytest.mark.requirement('REQ-17')\ndef test_own():\n    pass\n"
+    )
+    # a fresh process, where `import spec_tests` would find the project's package first (cwd on sys.path)
+    result = pytester.runpytest_subprocess("-p", "flask_conformance.plugin", "-p", "no:randomly", "spec_tests")
+    result.assert_outcomes(passed=1)
+    assert not [line for line in result.outlines if line.startswith("flask-conformance:")]
