@@ -1,7 +1,7 @@
 """report.html: an offline class report with a score histogram, pass rates and a sortable table.
 
 The page is the Jinja2 template ``templates/report.html``, rendered with autoescape: names, statuses and
-titles are escaped by Jinja, never by hand.
+titles are escaped by Jinja, never by hand. The charts are matplotlib's SVG (``report_charts``), inlined.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .atomic_file import write_atomically
+from .report_charts import histogram_svg, pass_rate_svg
 from .requirements import REQUIREMENTS
 
-COLOURS = {"bar": "#3b6ea8", "fail": "#c0392b"}
-BINS = 10
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("flask_conformance", "templates"),
     autoescape=True,
@@ -34,9 +34,6 @@ def _results(out: Path, name: str) -> dict[str, Any]:
 
 def class_report_html(out: Path, records: list[Any], profile: str) -> str:
     fractions = [record.score / record.max_score if record.max_score else 0.0 for record in records]
-    counts = [0] * BINS
-    for fraction in fractions:
-        counts[min(BINS - 1, int(fraction * BINS))] += 1
     tallies: dict[str, list[int]] = {}
     for record in records:
         for test in _results(out, record.name).get("tests", []):
@@ -50,10 +47,9 @@ def class_report_html(out: Path, records: list[Any], profile: str) -> str:
         profile=profile,
         mean=sum(fractions) / len(fractions) if fractions else 0.0,
         regrade=[record for record in records if record.status.startswith("grader-error")],
-        counts=counts,
-        top=max([*counts, 1]),
-        rates=[(rid, REQUIREMENTS[rid].title, passed / total) for rid, (passed, total) in tallies.items() if total],
-        colours=COLOURS,
+        # the kit's own SVG: no text in it comes from a submission
+        histogram=Markup(histogram_svg(fractions)),
+        pass_rates=Markup(pass_rate_svg([(rid, passed / total) for rid, (passed, total) in tallies.items() if total])),
     )
 
 

@@ -12,7 +12,7 @@ LAYERS = [
     {"transport", "loading", "sandbox_protocol"},
     {"sandbox_child", "sandbox", "sandbox_command", "uid_pool", "cgroups", "tree_watch"},
     {"targets", "client", "failure_text", "live_server", "browser_check", "differential", "behaviour_lock"},
-    {"grading", "results_json", "feedback", "class_report", "junit_report"},
+    {"grading", "results_json", "feedback", "class_report", "report_charts", "junit_report"},
     {"settings", "plugin", "results_collector", "fixtures"},
     {"batch", "cli"},
 ]

@@ -22,10 +22,10 @@ def test_report_renders_charts_and_sorts(tmp_path):
     assert CliRunner().invoke(main, ["grade", str(folder), "--out", str(out)]).exit_code == 0
     with chromium_page() as page:
         page.goto((out / "report.html").as_uri())
-        bars = page.locator("#histogram rect.bar")
+        bars = page.locator("#histogram g[id^='bar-'] path")
         heights = [bars.nth(index).bounding_box()["height"] for index in range(bars.count())]
         assert bars.count() == 10 and sum(height > 0 for height in heights) >= 2
-        rates = page.locator("#pass-rates rect.bar")
+        rates = page.locator("#pass-rates g[id^='bar-'] path")
         assert rates.count() == 20
         assert all(rates.nth(index).bounding_box()["width"] >= 1 for index in range(rates.count()))
         page.locator("th", has_text="score").click()
@@ -48,3 +48,18 @@ def test_report_escapes_what_a_submission_wrote(tmp_path):
     page = class_report_html(tmp_path, records, "tutorial")
     assert attack not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert page.startswith("<!doctype html>") and page.count("<tr><td>") == 2
+
+
+def test_charts_are_matplotlib_svg_that_follow_the_data():
+    import re
+
+    from flask_conformance.report_charts import COLOURS, histogram_svg, pass_rate_svg
+
+    histogram = histogram_svg([0.05, 0.95, 0.97])
+    assert histogram.startswith('<svg id="histogram"') and "Matplotlib" in histogram
+    assert len(re.findall(r'<g id="bar-\d+">', histogram)) == 10
+    assert histogram == histogram_svg([0.05, 0.95, 0.97])  # the same class, the same bytes
+    rates = pass_rate_svg([("LOGIN-GET", 0.9), ("WELCOME", 0.2)])
+    assert len(re.findall(r'<g id="bar-\d+">', rates)) == 2
+    assert COLOURS["fail"] in rates and COLOURS["bar"] in rates
+    assert "90%" in rates and "20%" in rates
