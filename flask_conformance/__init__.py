@@ -1,20 +1,20 @@
 """flask-conformance: the "HTTP methods" lesson as a specification, and a grader for it."""
 
-from .client import Client as Client
-from .client import ConformanceFailure as ConformanceFailure
-from .exchange import Exchange as Exchange
-from .exchange import Request as Request
-from .exchange import Response as Response
-from .limits import Limits as Limits
-from .loading import AppSpec as AppSpec
-from .loading import LoadError as LoadError
-from .requirements import REQUIREMENTS as REQUIREMENTS
-from .requirements import Requirement as Requirement
-from .sandbox import SandboxTransport as SandboxTransport
-from .targets import Target as Target
-from .targets import open_target as open_target
-from .transport import HttpTransport as HttpTransport
-from .transport import Transport as Transport
-from .transport import WsgiTransport as WsgiTransport
+from .data.exchange import Exchange as Exchange
+from .data.exchange import Request as Request
+from .data.exchange import Response as Response
+from .data.limits import Limits as Limits
+from .data.requirements import REQUIREMENTS as REQUIREMENTS
+from .data.requirements import Requirement as Requirement
+from .sandbox.sandbox import SandboxTransport as SandboxTransport
+from .targets.client import Client as Client
+from .targets.client import ConformanceFailure as ConformanceFailure
+from .targets.targets import Target as Target
+from .targets.targets import open_target as open_target
+from .transports.loading import AppSpec as AppSpec
+from .transports.loading import LoadError as LoadError
+from .transports.transport import HttpTransport as HttpTransport
+from .transports.transport import Transport as Transport
+from .transports.transport import WsgiTransport as WsgiTransport
 
 __version__ = "0.1.0"

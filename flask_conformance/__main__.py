@@ -1,5 +1,5 @@
 """``python -m flask_conformance``: the same as the ``flask-conformance`` command."""
 
-from .cli import main
+from .commands.cli import main
 
 main()

@@ -107,7 +107,7 @@ def names_per_submission(examples: int) -> int:
 
     import pytest
 
-    from flask_conformance.client import Client
+    from flask_conformance.targets.client import Client
 
     sent = []
     login = Client.login
@@ -161,7 +161,7 @@ def main() -> None:
     )
     print(f"speed-up:                 {batch_rate / naive_rate:7.2f}x")
     print(f"peak memory of a worker:  {peak:7.1f} MB")
-    from flask_conformance.sandbox import expected_isolation
+    from flask_conformance.sandbox.sandbox import expected_isolation
 
     print(f"isolation (both):         {expected_isolation()}")
 

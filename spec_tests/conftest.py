@@ -1,9 +1,9 @@
 """The spec's fixtures and markers, here so that they exist for the spec's tests alone (see
-flask_conformance.fixtures): a project with the kit installed keeps its own."""
+flask_conformance.pytest_plugin.fixtures): a project with the kit installed keeps its own."""
 
 import pytest
 
-from flask_conformance.fixtures import *  # noqa: F403
+from flask_conformance.pytest_plugin.fixtures import *  # noqa: F403
 
 
 def pytest_configure(config: pytest.Config) -> None:

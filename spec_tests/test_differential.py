@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flask_conformance.strategies import probes
+from flask_conformance.reading.strategies import probes
 
 
 @pytest.mark.requirement("DIFF-REFERENCE")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flask_conformance.exchange import parse_allow
+from flask_conformance.data.exchange import parse_allow
 
 
 @pytest.mark.requirement("LOGIN-GET")

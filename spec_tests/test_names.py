@@ -3,8 +3,8 @@
 import pytest
 from hypothesis import example, given
 
-from flask_conformance.pages import shows_name
-from flask_conformance.strategies import name_batches
+from flask_conformance.reading.pages import shows_name
+from flask_conformance.reading.strategies import name_batches
 
 HARD_CASES = ["a?b", "a#b", "100%", "a+b", "a&nm=b", "a b", "Zoë 日本", "%20", "%2e%2e", "&amp;", "..a", "a\u00a0b"]
 HARD_CASES.append("Zoë 日本 a?b#c%d+e&f=g; " * 10)  # 220 characters: a page that cuts names short fails

@@ -4,8 +4,15 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from flask_conformance.pages import is_plain_text, rendered_text, shows_name
-from flask_conformance.strategies import HTTP_METHODS, UNROUTABLE_NAMES, any_names, paths, query_strings, raw_bodies
+from flask_conformance.reading.pages import is_plain_text, rendered_text, shows_name
+from flask_conformance.reading.strategies import (
+    HTTP_METHODS,
+    UNROUTABLE_NAMES,
+    any_names,
+    paths,
+    query_strings,
+    raw_bodies,
+)
 
 
 @pytest.mark.requirement("ROBUST-MISSING-NAME")

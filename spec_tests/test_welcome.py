@@ -2,7 +2,7 @@
 
 import pytest
 
-from flask_conformance.pages import shows_welcome
+from flask_conformance.reading.pages import shows_welcome
 
 
 @pytest.mark.requirement("WELCOME")

@@ -92,7 +92,7 @@ def serve_wsgi() -> Iterator[object]:
 @contextmanager
 def chromium_page() -> Iterator[Any]:
     """A page in headless Chromium; skips, or fails under FLASK_CONFORMANCE_REQUIRE_BROWSER=1, without one."""
-    from flask_conformance.browser import find_chromium, launch
+    from flask_conformance.reading.browser import find_chromium, launch
 
     executable = find_chromium()
     if executable is None:

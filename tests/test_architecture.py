@@ -1,45 +1,45 @@
-"""Each module of flask_conformance imports only from its own layer or lower ones (ARCHITECTURE.md)."""
+"""The folders of flask_conformance are its layers (ARCHITECTURE.md): each module lives in one, and imports
+only from its own layer or lower ones."""
 
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from conftest import ROOT
 
-LAYERS = [
-    {"exchange", "requirements", "atomic_file", "limits", "grader_error"},
-    {"urls", "pages", "form_page", "rubric", "strategies", "browser", "comparison", "corpus", "submission_copy"},
-    {"transport", "loading", "sandbox_protocol"},
-    {"sandbox_child", "sandbox", "sandbox_command", "uid_pool", "cgroups", "tree_watch"},
-    {"targets", "client", "failure_text", "live_server", "browser_check", "differential", "behaviour_lock"},
-    {"grading", "results_json", "feedback", "class_report", "report_charts", "junit_report"},
-    {"settings", "plugin", "results_collector", "fixtures"},
-    {"batch", "cli"},
-]
+# Lowest first: a module may import from its own folder or one before it.
+LAYERS = ["data", "reading", "transports", "sandbox", "targets", "grading", "pytest_plugin", "commands"]
 PACKAGE = ROOT / "flask_conformance"
 
 
-def layer_of(module: str) -> int:
-    return next(index for index, layer in enumerate(LAYERS) if module in layer)
+def modules() -> list[Path]:
+    return [path for path in PACKAGE.rglob("*.py") if path.name != "__init__.py" and path.parent != PACKAGE]
 
 
-def imported_siblings(path):
+def imported_folders(path: Path):
+    """The layer folder of each kit module ``path`` imports (relative imports, the kit's only kind)."""
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                yield node.module.split(".")[0]
-            else:
-                yield from (alias.name for alias in node.names)
+            yield path.parent.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 2:
+            yield (node.module or "").split(".")[0] or next(alias.name for alias in node.names)
 
 
-def test_every_module_has_a_layer():
-    modules = {path.stem for path in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
-    assert modules == set().union(*LAYERS)
+def test_the_package_root_holds_only_the_layers():
+    loose = {path.name for path in PACKAGE.glob("*.py")} - {"__init__.py", "__main__.py"}
+    folders = {path.name for path in PACKAGE.iterdir() if path.is_dir() and (path / "__init__.py").exists()}
+    assert not loose and folders == set(LAYERS)
+
+
+def test_every_layer_init_only_documents():
+    for layer in LAYERS:
+        tree = ast.parse((PACKAGE / layer / "__init__.py").read_text())
+        assert len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr), layer
 
 
 def test_no_module_imports_upwards():
-    for path in PACKAGE.glob("*.py"):
-        if path.stem in ("__init__", "__main__"):
-            continue
-        for sibling in imported_siblings(path):
-            assert layer_of(sibling) <= layer_of(path.stem), f"{path.stem} imports {sibling}, a higher layer"
+    assert len(modules()) > 30
+    for path in modules():
+        for folder in imported_folders(path):
+            assert LAYERS.index(folder) <= LAYERS.index(path.parent.name), f"{path} imports from {folder}"

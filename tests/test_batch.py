@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import IMPLEMENTATIONS, ROOT
-from flask_conformance import batch
-from flask_conformance.cli import main
+from flask_conformance.commands import batch
+from flask_conformance.commands.cli import main
 
 EXAMPLES = ROOT / "examples" / "submissions"
 FAST = ["--request-timeout", "1", "--startup-timeout", "3"]
@@ -207,7 +207,7 @@ def test_a_submission_out_of_time_keeps_what_finished(tmp_path, monkeypatch, lim
 def test_a_grading_process_that_crashes_keeps_what_finished(tmp_path, monkeypatch):
     """The kit's own crash mid-run is the grader's fault: the checks that finished keep their result, the
     rest cost nothing and are marked for a regrade, and the run exits 3."""
-    from flask_conformance.results_collector import ResultsCollector
+    from flask_conformance.pytest_plugin.results_collector import ResultsCollector
 
     collect = ResultsCollector.pytest_runtest_logreport
 
@@ -272,7 +272,7 @@ def test_junit_for_the_class(small_class, tmp_path):
 def test_junit_keeps_a_submissions_control_characters_out_of_the_xml(tmp_path):
     from xml.etree import ElementTree
 
-    from flask_conformance.junit_report import write_junit
+    from flask_conformance.grading.junit_report import write_junit
 
     (tmp_path / "eve").mkdir()
     test = {"name": "WELCOME: x", "status": "failed", "output": "got \x00\x1b[31m\ud800", "tags": ["WELCOME"]}
@@ -289,7 +289,7 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_on_a_terminal_shows_position_and_the_last_graded():
-    from flask_conformance.cli import ProgressBar
+    from flask_conformance.commands.cli import ProgressBar
 
     terminal = _Terminal()
     progress = ProgressBar(terminal)
@@ -300,7 +300,7 @@ def test_progress_on_a_terminal_shows_position_and_the_last_graded():
 
 
 def test_progress_in_a_log_shortens_a_status_at_a_word():
-    from flask_conformance.cli import ProgressBar
+    from flask_conformance.commands.cli import ProgressBar
 
     log = io.StringIO()
     status = "load-error: " + " ".join(["importing"] * 30)

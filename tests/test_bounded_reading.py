@@ -12,20 +12,20 @@ import time
 import pytest
 
 from conftest import ROOT
-from flask_conformance.exchange import Request, Response, browser_encoding
-from flask_conformance.feedback import fenced, inline
-from flask_conformance.form_page import MAX_PAGE, read_page
-from flask_conformance.loading import AppSpec
-from flask_conformance.sandbox import SandboxTransport
-from flask_conformance.sandbox_protocol import (
+from flask_conformance.data.exchange import Request, Response, browser_encoding
+from flask_conformance.grading.feedback import fenced, inline
+from flask_conformance.reading.form_page import MAX_PAGE, read_page
+from flask_conformance.reading.submission_copy import MAX_BYTES, copy_submission
+from flask_conformance.sandbox.sandbox import SandboxTransport
+from flask_conformance.transports.loading import AppSpec
+from flask_conformance.transports.sandbox_protocol import (
     MAX_DEPTH,
     ProtocolError,
     decode_response,
     nesting_depth,
     receive_frame,
 )
-from flask_conformance.submission_copy import MAX_BYTES, copy_submission
-from flask_conformance.transport import DeadlineTransport, HttpTransport, WsgiTransport
+from flask_conformance.transports.transport import DeadlineTransport, HttpTransport, WsgiTransport
 
 
 def _frame(data: bytes) -> bytes:
@@ -181,7 +181,7 @@ def test_feedback_text_cannot_leave_its_fence_or_start_markup():
 
 
 def test_results_survive_a_lone_surrogate(tmp_path):
-    from flask_conformance.atomic_file import write_atomically
+    from flask_conformance.data.atomic_file import write_atomically
 
     write_atomically(tmp_path / "results.json", json.dumps({"output": "x\ud800"}, ensure_ascii=False))
     assert json.loads((tmp_path / "results.json").read_text())["output"] == "x\ud800"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import IMPLEMENTATIONS, ROOT, chromium_page, run_spec
-from flask_conformance.cli import main
+from flask_conformance.commands.cli import main
 
 pytestmark = pytest.mark.browser
 WRONG = IMPLEMENTATIONS / "wrong"
@@ -103,7 +103,7 @@ def test_a_page_reaches_only_the_server_under_test(serve_wsgi):
     """A script in a hostile login.html cannot reach another server on the machine (a classmate's).
     Chromium already refuses a page's requests into the loopback space; a top-level navigation it allows,
     and the kit blocks."""
-    from flask_conformance.browser import confine_to, walkthrough
+    from flask_conformance.reading.browser import confine_to, walkthrough
     from reference_app.lesson.app import app
 
     hits = []

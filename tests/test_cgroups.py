@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flask_conformance import cgroups
+from flask_conformance.sandbox import cgroups
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import IMPLEMENTATIONS, chromium_page
-from flask_conformance.cli import main
+from flask_conformance.commands.cli import main
 
 
 @pytest.mark.browser
@@ -40,8 +40,8 @@ def test_report_renders_charts_and_sorts(tmp_path):
 
 def test_report_escapes_what_a_submission_wrote(tmp_path):
     """Statuses quote a submission's own error text: the template's autoescape keeps it text."""
-    from flask_conformance.batch import Record
-    from flask_conformance.class_report import class_report_html
+    from flask_conformance.commands.batch import Record
+    from flask_conformance.grading.class_report import class_report_html
 
     attack = "<img src=x onerror=alert(1)>"
     records = [Record("ann", 0, 5, 0, 5, f"load-error: {attack}", 1.0), Record("ben", 5, 5, 5, 0, "graded", 1.0)]
@@ -53,7 +53,7 @@ def test_report_escapes_what_a_submission_wrote(tmp_path):
 def test_charts_are_matplotlib_svg_that_follow_the_data():
     import re
 
-    from flask_conformance.report_charts import COLOURS, histogram_svg, pass_rate_svg
+    from flask_conformance.grading.report_charts import COLOURS, histogram_svg, pass_rate_svg
 
     histogram = histogram_svg([0.05, 0.95, 0.97])
     assert histogram.startswith('<svg id="histogram"') and "Matplotlib" in histogram

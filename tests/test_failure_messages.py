@@ -21,8 +21,8 @@ def test_hypothesis_failure_reports_the_smallest_name_as_curl(pytester):
 
 def test_curl_line_reproduces_the_request(pytester, serve_wsgi):
     """The printed curl line, pasted into a shell, sends the same request and gets the same answer."""
-    from flask_conformance.client import Client
-    from flask_conformance.transport import HttpTransport
+    from flask_conformance.targets.client import Client
+    from flask_conformance.transports.transport import HttpTransport
     from reference_app.lesson.app import app
 
     url = serve_wsgi(app)

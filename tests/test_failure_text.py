@@ -2,8 +2,8 @@
 
 import pytest
 
-from flask_conformance.client import ConformanceFailure
-from flask_conformance.failure_text import failure_text
+from flask_conformance.targets.client import ConformanceFailure
+from flask_conformance.targets.failure_text import failure_text
 
 
 @pytest.mark.parametrize(
@@ -12,7 +12,8 @@ from flask_conformance.failure_text import failure_text
 def test_smallest_example_line(lead):
     error = ConformanceFailure("NAMES-GET: message")
     error.add_note(
-        f"{lead}: test_names_by_get(\n    client=<flask_conformance.client.Client object at 0x7f>,\n    batch=[' '],\n)"
+        f"{lead}: test_names_by_get(\n    client=<flask_conformance.targets.client.Client object at 0x7f>,"
+        "\n    batch=[' '],\n)"
     )
     assert failure_text(error) == "NAMES-GET: message\n    (smallest failing example found: batch=[' '])"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask_conformance.feedback import feedback_markdown
-from flask_conformance.grading import Check, Grade
+from flask_conformance.grading.feedback import feedback_markdown
+from flask_conformance.grading.grading import Check, Grade
 
 
 def check(requirement_id: str, visibility: str) -> Check:

@@ -24,14 +24,14 @@ from pathlib import Path
 import pytest
 
 from conftest import IMPLEMENTATIONS, ROOT
-from flask_conformance import cgroups
-from flask_conformance.batch import BatchOptions, run_batch
-from flask_conformance.exchange import Request
-from flask_conformance.limits import Limits
-from flask_conformance.loading import AppSpec
-from flask_conformance.sandbox import SandboxTransport
-from flask_conformance.sandbox_command import DEVICES, find_bubblewrap
-from flask_conformance.uid_pool import FIRST_UID, POOL_SIZE
+from flask_conformance.commands.batch import BatchOptions, run_batch
+from flask_conformance.data.exchange import Request
+from flask_conformance.data.limits import Limits
+from flask_conformance.sandbox import cgroups
+from flask_conformance.sandbox.sandbox import SandboxTransport
+from flask_conformance.sandbox.sandbox_command import DEVICES, find_bubblewrap
+from flask_conformance.sandbox.uid_pool import FIRST_UID, POOL_SIZE
+from flask_conformance.transports.loading import AppSpec
 
 HOSTILE = IMPLEMENTATIONS / "hostile_class"
 MARKER = "KANA" + "RYZZ"  # planted in the honest submissions, their names and the rubric

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import IMPLEMENTATIONS, ROOT
-from flask_conformance.batch import BatchOptions, run_batch
+from flask_conformance.commands.batch import BatchOptions, run_batch
 
 HOSTILE = IMPLEMENTATIONS / "hostile"
 BROKEN = IMPLEMENTATIONS / "broken"

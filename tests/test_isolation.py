@@ -9,9 +9,9 @@ import socket
 import pytest
 
 from conftest import IMPLEMENTATIONS
-from flask_conformance.exchange import Request
-from flask_conformance.loading import AppSpec
-from flask_conformance.sandbox import SandboxTransport
+from flask_conformance.data.exchange import Request
+from flask_conformance.sandbox.sandbox import SandboxTransport
+from flask_conformance.transports.loading import AppSpec
 
 PROBE = IMPLEMENTATIONS / "probes" / "isolation_probe.py"
 needs_root = pytest.mark.skipif(os.getuid() != 0, reason="namespaces and read-only mounts need root")

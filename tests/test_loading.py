@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from conftest import IMPLEMENTATIONS
-from flask_conformance.loading import AppSpec, LoadError, load_app
+from flask_conformance.transports.loading import AppSpec, LoadError, load_app
 
 
 def test_import_leaves_modules_path_cwd_and_environment_as_they_were():

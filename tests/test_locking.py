@@ -7,8 +7,8 @@ import shutil
 from click.testing import CliRunner
 
 from conftest import IMPLEMENTATIONS, ROOT, run_spec
-from flask_conformance.behaviour_lock import parse
-from flask_conformance.cli import main
+from flask_conformance.commands.cli import main
+from flask_conformance.targets.behaviour_lock import parse
 
 LOCK = "test_behaviour_lock.py::test_answers_match_the_lock"
 REFERENCES = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from flask_conformance.pytest_plugin.plugin import PLUGIN
+
 PROJECT_TESTS = """
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -47,7 +49,7 @@ def project(pytester):
 
 
 def run(project, *arguments):
-    return project.runpytest_inprocess("-p", "flask_conformance.plugin", "-p", "no:randomly", *arguments)
+    return project.runpytest_inprocess("-p", PLUGIN, "-p", "no:randomly", *arguments)
 
 
 def test_a_project_keeps_its_hypothesis_settings_markers_and_flags(project):
@@ -62,7 +64,7 @@ def test_the_kit_says_nothing_in_a_run_that_does_not_ask_for_it(project):
 
 def test_the_kit_provides_no_fixture_outside_the_spec(pytester):
     pytester.makepyfile("def test_uses_client(client):\n    pass\n")
-    result = pytester.runpytest_inprocess("-p", "flask_conformance.plugin", "-p", "no:randomly")
+    result = pytester.runpytest_inprocess("-p", PLUGIN, "-p", "no:randomly")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*fixture 'client' not found*"])
 
@@ -75,6 +77,6 @@ def test_a_project_with_its_own_spec_tests_package_is_left_alone(pytester):
         "import pytest\n\n@pytest.mark.requirement('REQ-17')\ndef test_own():\n    pass\n"
     )
     # a fresh process, where `import spec_tests` would find the project's package first (cwd on sys.path)
-    result = pytester.runpytest_subprocess("-p", "flask_conformance.plugin", "-p", "no:randomly", "spec_tests")
+    result = pytester.runpytest_subprocess("-p", PLUGIN, "-p", "no:randomly", "spec_tests")
     result.assert_outcomes(passed=1)
     assert not [line for line in result.outlines if line.startswith("flask-conformance:")]

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import IMPLEMENTATIONS, ROOT
-from flask_conformance.atomic_file import write_atomically
-from flask_conformance.rubric import RubricError, parse_rubric
+from flask_conformance.data.atomic_file import write_atomically
+from flask_conformance.reading.rubric import RubricError, parse_rubric
 
 RUBRIC = """
 [defaults]
@@ -129,7 +129,7 @@ def test_an_app_with_no_routes_scores_nothing(pytester, profile):
 def test_rubric_command_documents_the_keys():
     from click.testing import CliRunner
 
-    from flask_conformance.cli import main
+    from flask_conformance.commands.cli import main
 
     result = CliRunner().invoke(main, ["rubric"])
     assert result.exit_code == 0
@@ -142,7 +142,7 @@ def test_rubric_show_lists_what_a_folder_is_graded_on(tmp_path):
 
     from click.testing import CliRunner
 
-    from flask_conformance.cli import main
+    from flask_conformance.commands.cli import main
 
     rubric = tmp_path / "rubric.toml"
     rubric.write_text(

@@ -8,23 +8,26 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from flask_conformance import sandbox_command
-from flask_conformance.sandbox_child import CHILD_MODULES
+from flask_conformance.sandbox import sandbox_command
+from flask_conformance.sandbox.sandbox_child import CHILD_MODULES
 
 PACKAGE = ROOT / "flask_conformance"
 
 
 def kit_imports(path: Path) -> set[str]:
-    """The kit modules a module imports, relative or absolute."""
+    """The kit modules a module imports, as paths inside the package (``data/exchange.py``)."""
     found = set()
+    folder = path.parent.relative_to(PACKAGE)
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module:
-                found.add(node.module.split(".")[0] + ".py")
-            elif node.level == 1:
-                found.update(alias.name + ".py" for alias in node.names)
-            elif node.module and node.module.startswith("flask_conformance"):
-                found.add(node.module)
+        if isinstance(node, ast.ImportFrom) and node.level in (1, 2):
+            base = folder if node.level == 1 else Path()
+            parts = (node.module or "").split(".") if node.module else []
+            if node.module:
+                found.add(str(base.joinpath(*parts)) + ".py")
+            else:
+                found.update(str(base / alias.name) + ".py" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("flask_conformance"):
+            found.add(node.module)
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names if alias.name.startswith("flask_conformance"))
     return found
@@ -32,8 +35,8 @@ def kit_imports(path: Path) -> set[str]:
 
 def test_the_child_imports_only_the_modules_it_is_given():
     """The sandbox binds CHILD_MODULES and nothing else of the kit: their imports must stay among them."""
-    closure = {"sandbox_child.py"}
-    frontier = ["sandbox_child.py"]
+    closure = {"sandbox/sandbox_child.py"}
+    frontier = ["sandbox/sandbox_child.py"]
     while frontier:
         for name in kit_imports(PACKAGE / frontier.pop()):
             if name not in closure:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import IMPLEMENTATIONS, ROOT, SPEC, function_name, run_spec
-from flask_conformance.requirements import REQUIREMENTS, in_profile
+from flask_conformance.data.requirements import REQUIREMENTS, in_profile
 
 WRONG = IMPLEMENTATIONS / "wrong"
 ROBUST_WRONG = IMPLEMENTATIONS / "robust_wrong"

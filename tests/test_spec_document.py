@@ -6,7 +6,7 @@ import ast
 import re
 
 from conftest import ROOT, SPEC
-from flask_conformance.requirements import REQUIREMENTS
+from flask_conformance.data.requirements import REQUIREMENTS
 
 ROW = re.compile(r"^\| `(?P<id>[A-Z0-9-]+)` \| (?P<profile>\w+) \| (?P<points>[\d.]+) \|.*\| (?P<tests>[^|]*) \|$")
 

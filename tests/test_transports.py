@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from flask_conformance.exchange import Request
-from flask_conformance.loading import AppSpec
-from flask_conformance.sandbox import SandboxTransport
-from flask_conformance.transport import HttpTransport, WsgiTransport
+from flask_conformance.data.exchange import Request
+from flask_conformance.sandbox.sandbox import SandboxTransport
+from flask_conformance.transports.loading import AppSpec
+from flask_conformance.transports.transport import HttpTransport, WsgiTransport
 from reference_app.lesson.app import app
 
 CASES = [

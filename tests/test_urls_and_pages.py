@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from flask_conformance.form_page import Form, parse_form_page
-from flask_conformance.pages import WELCOME_PAGE_PARSED, elements, parse_html, rendered_text, shows_welcome
-from flask_conformance.urls import name_in_path, resolve
+from flask_conformance.reading.form_page import Form, parse_form_page
+from flask_conformance.reading.pages import WELCOME_PAGE_PARSED, elements, parse_html, rendered_text, shows_welcome
+from flask_conformance.reading.urls import name_in_path, resolve
 
 BASE = "http://localhost:5000/login"
 

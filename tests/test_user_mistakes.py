@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import IMPLEMENTATIONS, ROOT, SPEC
-from flask_conformance.cli import main
+from flask_conformance.commands.cli import main
 
 PYTEST_USAGE_ERROR = 4
 CLICK_USAGE_ERROR = 2

@@ -1,0 +1,123 @@
+"""Turning test outcomes into a grade: one check per requirement, points only when all its tests pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..data.grader_error import REGRADE
+from ..data.requirements import REQUIREMENTS, in_profile
+from ..reading.rubric import Rubric
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    requirement_id: str
+    nodeid: str
+    outcome: str  # passed, failed or skipped
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    requirement_id: str
+    title: str
+    status: str  # passed, failed or skipped
+    score: float
+    max_score: float
+    visibility: str
+    messages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Grade:
+    profile: str
+    target: str
+    checks: tuple[Check, ...]
+    load_error: str = ""
+    execution_time: float = 0.0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return sum(check.score for check in self.checks)
+
+    @property
+    def max_score(self) -> float:
+        return sum(check.max_score for check in self.checks)
+
+    @property
+    def passed(self) -> int:
+        return sum(check.status == "passed" for check in self.checks)
+
+    @property
+    def failed(self) -> int:
+        return sum(check.status == "failed" for check in self.checks)
+
+    @property
+    def grader_errors(self) -> tuple[str, ...]:
+        """Why checks could not run through the grader's fault: the submission needs a regrade."""
+        return tuple(check.messages[0] for check in self.checks if check.status == "grader-error" and check.messages)
+
+    def summary(self) -> str:
+        if self.load_error:
+            return f"The submission could not be graded: {self.load_error}"
+        graded = [check for check in self.checks if check.status != "skipped"]
+        return (
+            f"Profile {self.profile}: {self.passed} of {len(graded)} requirements met, "
+            f"{self.score:g} of {self.max_score:g} points."
+        )
+
+
+def grade(
+    outcomes: list[TestOutcome],
+    *,
+    profile: str,
+    rubric: Rubric,
+    target: str,
+    load_error: str = "",
+    execution_time: float = 0.0,
+    checked: frozenset[str] | None = None,
+) -> Grade:
+    """One check per requirement of the profile, in SPEC.md's order.
+
+    A requirement passes when every test naming it passed, fails when one
+    failed, and is skipped (no points either way) when none ran, such as the
+    form checks of a single-file target. A load error fails every requirement.
+    """
+    checks = []
+    for requirement_id, requirement in REQUIREMENTS.items():
+        if not in_profile(requirement_id, profile) or requirement_id in rubric.dropped:
+            continue
+        mine = [outcome for outcome in outcomes if outcome.requirement_id == requirement_id]
+        if (requirement.mode and not mine) or (checked is not None and requirement_id not in checked):
+            continue  # not asked for (--against, --lock, the browser), so neither earned nor lost
+
+        # once each: the tests of one requirement that did not run all say the same
+        failures = tuple(dict.fromkeys(outcome.message for outcome in mine if outcome.outcome == "failed"))
+        grader_errors = tuple(outcome.message for outcome in mine if outcome.outcome == "grader-error")
+        points = rubric.points_for(requirement_id)
+        if load_error:
+            status, failures = "failed", (load_error,)
+        elif failures:
+            status = "failed"
+        elif grader_errors:  # the kit's failure: full points for now, and a regrade
+            status, failures = "grader-error", (REGRADE.format(reason=grader_errors[0]),)
+        elif any(outcome.outcome == "passed" for outcome in mine):
+            status = "passed"
+        elif not mine and checked is not None:
+            # Selected, but the run ended before it (a crash, -x, the time limit): failed, never free.
+            status, failures = "failed", (f"{requirement_id}: this check did not run: the run ended before it.",)
+        else:
+            status = "skipped"
+        checks.append(
+            Check(
+                requirement_id,
+                requirement.title,
+                status,
+                score=points if status in ("passed", "grader-error") else 0.0,
+                max_score=0.0 if status == "skipped" else points,
+                visibility=rubric.visibility_for(requirement_id),
+                messages=failures or tuple(o.message for o in mine if o.outcome == "skipped" and o.message)[:1],
+            )
+        )
+    return Grade(profile, target, tuple(checks), load_error, execution_time)

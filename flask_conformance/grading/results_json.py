@@ -1,0 +1,55 @@
+"""Gradescope's results.json, written atomically, and read back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..data.atomic_file import write_atomically
+from .grading import Grade
+
+
+def gradescope_results(grade: Grade) -> dict[str, Any]:
+    """The grade in Gradescope's autograder format: one test per requirement that was checked.
+
+    Gradescope knows two statuses, passed and failed. A requirement that does not apply to this kind of
+    target (the form of a single-file or URL target) is neither: it is left out of ``tests``, worth
+    nothing either way, and named in the top-level ``output``."""
+    checked = [check for check in grade.checks if check.status != "skipped"]
+    unchecked = [check for check in grade.checks if check.status == "skipped"]
+    output = grade.summary()
+    if unchecked:
+        output += "\nNot checked for this kind of target: " + "; ".join(
+            f"{check.requirement_id} ({check.messages[0] if check.messages else 'no form page'})" for check in unchecked
+        )
+    return {
+        "score": grade.score,
+        "max_score": grade.max_score,
+        "execution_time": round(grade.execution_time, 3),
+        "output": output,
+        "visibility": "visible",
+        # Plain text, never Markdown or HTML: outputs quote what submissions sent.
+        "output_format": "text",
+        "test_output_format": "text",
+        "extra_data": dict(grade.extra),
+        "tests": [
+            {
+                "name": f"{check.requirement_id}: {check.title}",
+                "number": str(number),
+                "score": check.score,
+                "max_score": check.max_score,
+                # Gradescope knows passed and failed: a grader error keeps its points, tagged for a regrade.
+                "status": "failed" if check.status == "failed" else "passed",
+                "output": "\n\n".join(check.messages) if check.messages else "Passed.",
+                "visibility": check.visibility,
+                "tags": [check.requirement_id, grade.profile]
+                + (["grader-error"] if check.status == "grader-error" else []),
+            }
+            for number, check in enumerate(checked, start=1)
+        ],
+    }
+
+
+def write_results(path: Path, grade: Grade) -> None:
+    write_atomically(path, json.dumps(gradescope_results(grade), indent=2, ensure_ascii=False) + "\n")

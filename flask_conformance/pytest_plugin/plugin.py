@@ -1,0 +1,164 @@
+"""The pytest plugin: options and hooks that plug a target into ``spec_tests``.
+
+Loaded into every pytest run of an environment that has the kit installed (its
+``pytest11`` entry point), so it stays inert until asked, as Hypothesis's own
+plugin does: its hooks touch only the spec's tests (those under
+``SPEC_DIRECTORY``), its Hypothesis profile is bound to those tests alone, its
+fixtures live in ``spec_tests/conftest.py``, and its flags are names no
+well-known plugin uses. The machinery lives in the modules it imports, and the
+target is opened only when a spec test first asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+
+from ..reading.rubric import Rubric, RubricError, load_rubric
+from .settings import Settings, add_options, read_settings
+
+SETTINGS = pytest.StashKey[Settings]()
+RUBRIC = pytest.StashKey[Rubric]()
+COLLECTOR = "flask-conformance-results"
+PLUGIN = __name__  # what -p names to load it
+HYPOTHESIS_PROFILE = "flask-conformance"
+# Installed beside this package (site-packages, or the checkout): found by place, not by importing
+# `spec_tests`, which in another project may be a package of its own.
+SPEC_DIRECTORY = Path(__file__).resolve().parent.parent.parent / "spec_tests"
+
+
+def is_spec_item(item: pytest.Item) -> bool:
+    """One of the spec's own tests, wherever the kit is installed; never another project's."""
+    return item.path.resolve().is_relative_to(SPEC_DIRECTORY)
+
+
+def asked_for(config: pytest.Config) -> bool:
+    """This run grades something: it names the spec's tests, or a target."""
+    if config.stash[SETTINGS].target is not None:
+        return True
+    if config.option.pyargs and any(arg.split("::")[0].split(".")[0] == "spec_tests" for arg in config.args):
+        return True
+    return any(Path(arg.split("::")[0]).resolve().is_relative_to(SPEC_DIRECTORY) for arg in config.args)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    settings = read_settings(config, dict(os.environ))
+    config.stash[SETTINGS] = settings
+    _check_target_names(settings)
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
+
+    # Every submission gets the same examples (derandomize, no database), so two
+    # students who behave alike get the same grade and a regrade reproduces it.
+    # Registered, never loaded: it is bound to the spec's tests alone (pytest_collection_modifyitems).
+    hypothesis_settings.register_profile(
+        HYPOTHESIS_PROFILE,
+        max_examples=settings.examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=False,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    try:
+        config.stash[RUBRIC] = load_rubric(settings.rubric)
+    except RubricError as error:
+        raise pytest.UsageError(str(error)) from None
+    if settings.results is not None:
+        from .results_collector import ResultsCollector
+
+        collector = ResultsCollector(settings.profile, config.stash[RUBRIC], settings.target or "", settings.results)
+        config.pluginmanager.register(collector, COLLECTOR)
+
+
+def _check_target_names(settings: Settings) -> None:
+    """A target that names nothing (no such file, an ftp:// URL) is the user's mistake: a usage error, before
+    any check runs, never a student's failed grade."""
+    from ..targets.targets import TargetError, parse_target
+
+    for flag, text in (("--target", settings.target), ("--against", settings.against)):
+        if text is not None and text != "reference":
+            try:
+                parse_target(text)
+            except TargetError as error:
+                raise pytest.UsageError(f"{flag}: {error}") from None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from ..targets.targets import DEFAULT_TARGET
+
+    if not asked_for(config):
+        return []
+    settings = config.stash[SETTINGS]
+    if settings.in_process:
+        isolation = "in-process"
+    else:
+        from ..sandbox.sandbox import expected_isolation
+
+        isolation = f"files and folders sandboxed ({expected_isolation()})"
+    return [
+        f"flask-conformance: target {settings.target or DEFAULT_TARGET + ' (default)'}, "
+        f"profile {settings.profile}, {isolation}",
+        f"flask-conformance: hypothesis profile {HYPOTHESIS_PROFILE!r}: derandomize=True, database=None, "
+        f"max_examples={settings.examples}",
+    ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from hypothesis import settings as hypothesis_settings
+
+    from ..data.requirements import REQUIREMENTS, is_checked
+
+    # @given fixes its settings when the test module is imported, so a module a warm grader or an earlier
+    # in-process session imported keeps that session's max_examples. Bind this session's profile instead.
+    # (Hypothesis has no public way to re-settle an already-decorated test.)
+    session_settings = hypothesis_settings.get_profile(HYPOTHESIS_PROFILE)
+    for item in filter(is_spec_item, items):
+        function = getattr(item, "obj", None)
+        if getattr(function, "is_hypothesis_test", False):
+            function._hypothesis_internal_use_settings = session_settings  # type: ignore[union-attr]
+    settings = config.stash[SETTINGS]
+    profile = settings.profile
+    modes = frozenset(mode for mode, on in (("against", settings.against), ("lock", settings.lock)) if on)
+    dropped = config.stash[RUBRIC].dropped
+    selected: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        marker = item.get_closest_marker("requirement")
+        if marker is None or not is_spec_item(item):  # another project's own requirement marker is its own
+            selected.append(item)
+            continue
+        requirement_id = marker.args[0]
+        if requirement_id not in REQUIREMENTS:
+            raise pytest.UsageError(f"{item.nodeid} names requirement {requirement_id!r}, which SPEC.md lacks")
+        item.user_properties.append(("requirement", requirement_id))
+        keep = is_checked(requirement_id, profile, modes) and requirement_id not in dropped
+        (selected if keep else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if call.excinfo is not None:
+        from ..data.grader_error import PROPERTY, GraderError
+        from ..targets.client import ConformanceFailure
+        from ..targets.failure_text import failure_text
+
+        if call.excinfo.errisinstance(ConformanceFailure):
+            report.longrepr = failure_text(call.excinfo.value)
+        elif call.excinfo.errisinstance(GraderError):
+            report.longrepr = f"GRADER ERROR: {call.excinfo.value}"
+            report.user_properties.append((PROPERTY, str(call.excinfo.value)))
+    return report

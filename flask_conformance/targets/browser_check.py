@@ -1,0 +1,64 @@
+"""A browser check as a spec test sees it: walk through the page, then judge where it ended."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from ..data.exchange import Exchange, Request, Response
+from ..reading.browser import Walk, walkthrough
+from ..reading.pages import shows_welcome
+from ..reading.urls import name_in_path
+from .client import Client
+
+
+class BrowserCheck:
+    def __init__(
+        self, client: Client, page: Any, form_html: bytes, live_url: str, artifacts: Path, test_name: str
+    ) -> None:
+        self.client = client
+        self.page = page
+        self.form_html = form_html
+        self.live_url = live_url
+        self.artifacts = artifacts
+        self.test_name = test_name
+
+    def __call__(self, name: str, method: str | None = None) -> Walk:
+        return walkthrough(self.page, self.form_html, self.live_url, name, method)
+
+    def expect_welcome(self, walk: Walk, name: str, how: str) -> None:
+        """Fail unless the browser ended at ``/success/<name>`` on a page saying ``welcome <name>``."""
+        prefix = urlsplit(self.live_url).path.rstrip("/")
+        path = urlsplit(walk.url).path
+        arrived = name_in_path(walk.url, prefix + "/success/") or name_in_path(walk.url, "/success/")
+        shown = shows_welcome(walk.markup, name) or shows_welcome(walk.text, name)
+        if not walk.problem and arrived == name and shown:
+            return
+        expected = (
+            f"typing {name!r} into login.html's text field and clicking submit ({how}) should land on "
+            f"/success/{quote(name, safe='')} showing 'welcome {name}'"
+        )
+        seen = walk.problem or f"the browser ended at {path} showing {' '.join(walk.text.split())[:100]!r}"
+        self.fail(expected, seen, walk)
+
+    def fail(self, expected: str, seen: str, walk: Walk) -> None:
+        screenshot = self.screenshot()
+        exchange = None
+        if walk.submitted is not None:
+            method, url, body, content_type = walk.submitted
+            parts = urlsplit(url)
+            headers = (("Content-Type", content_type),) if content_type and body else ()
+            request = Request(method, parts.path or "/", parts.query, headers, body)
+            exchange = Exchange(f"{parts.scheme}://{parts.netloc}", request, Response(0, error="see above"))
+        got = f"{seen}; screenshot: {screenshot.name}"
+        if exchange is not None:
+            self.client.fail(expected + f" (the browser sent: {exchange.curl()})", got=got)
+        self.client.fail(expected, got=got)
+
+    def screenshot(self) -> Path:
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        path = self.artifacts / ("browser-" + re.sub(r"[^\w.-]+", "_", self.test_name) + ".png")
+        self.page.screenshot(path=str(path), full_page=True)
+        return path

@@ -1,0 +1,147 @@
+"""One factory for every kind of target: a file, a folder, ``module:attr``, or a live URL."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..data.limits import Limits
+from ..reading.form_page import find_form_page
+from ..sandbox.sandbox import SandboxTransport, adopt
+from ..transports.loading import AppSpec, LoadError, load_app
+from ..transports.transport import HttpTransport, Transport, WsgiTransport
+
+DEFAULT_TARGET = "reference_app.robust.app:app"
+REFERENCES = {"tutorial": "reference_app.lesson.app:app", "robust": DEFAULT_TARGET}  # each profile's reference
+
+MISSING_FORM = "login.html is missing: the lesson's form page belongs in the submission folder or its templates/"
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+_OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+class TargetError(LoadError):
+    """The target text names nothing that could be graded: the user's mistake, never a student's failure."""
+
+
+_FILE_WITH_ATTRIBUTE = re.compile(r"^(?P<path>.+\.py):(?P<attribute>[^:/\\]+)$")
+
+
+@dataclass
+class Target:
+    """A target opened for grading: how to reach it, and its form page if it has one."""
+
+    text: str
+    kind: str
+    description: str
+    transport: Transport
+    form_page: Path | None
+    form_skip_reason: str
+    isolated: bool
+    isolation: str = "in-process: no isolation"
+    # A submission folder without login.html fails the form checks (POLICY.md: leaving the file out must
+    # never score better than a wrong one); other targets have no form to check and skip them.
+    form_missing: str = ""
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+def parse_target(text: str) -> tuple[str, AppSpec | None]:
+    """The kind of a target string (``url``, ``file``, ``folder`` or ``module``) and where its app is.
+    Raises TargetError when it names nothing that exists."""
+    if _URL.match(text):
+        return "url", None
+    if _OTHER_SCHEME.match(text):
+        raise TargetError(f"cannot grade {text!r}: a live target is an http:// or https:// URL")
+    path = Path(text)
+    if path.is_dir():
+        return "folder", AppSpec(path=path)
+    if path.is_file():
+        return "file", AppSpec(path=path)
+    match = _FILE_WITH_ATTRIBUTE.match(text)
+    if match and Path(match["path"]).is_file():
+        return "file", AppSpec(path=Path(match["path"]), attribute=match["attribute"])
+    module, colon, attribute = text.partition(":")
+    if re.fullmatch(r"[A-Za-z_][\w.]*", module) and not text.endswith(".py"):
+        top = module.split(".")[0]
+        if importlib.util.find_spec(top) is None and not _in_folder(Path.cwd(), top):
+            raise TargetError(
+                f"cannot find the target {text!r}: there is no file or folder of that name, and no module "
+                f"{top!r} in {Path.cwd()} or among the installed packages"
+            )
+        return "module", AppSpec(module=module, attribute=attribute if colon else None, search_path=Path.cwd())
+    raise TargetError(
+        f"cannot find the target {text!r}: no such file or folder, and not `module:attr` or an http(s):// URL. "
+        "Check the path (relative to the folder you run in)."
+    )
+
+
+def _in_folder(folder: Path, module: str) -> bool:
+    return (folder / f"{module}.py").is_file() or (folder / module / "__init__.py").is_file()
+
+
+def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None = None) -> Target:
+    """Open a target; ``isolate`` defaults to on for files and folders, off for modules.
+
+    Raises LoadError with a message that says what was tried and how to fix it.
+    """
+    kind, spec = parse_target(text)
+    limits = limits or Limits()
+    transport: Transport
+    if spec is None:
+        try:
+            transport = HttpTransport(text, timeout=limits.request_timeout)
+        except ValueError as error:
+            raise LoadError(str(error)) from None
+        return Target(
+            text,
+            kind,
+            f"live server at {transport.base_url}",
+            transport,
+            None,
+            "a live URL has no login.html to read",
+            isolated=False,
+            isolation="a live server: the kit runs none of its code",
+        )
+    isolated = isolate if isolate is not None else kind != "module"
+    if isolated:
+        sandbox = adopt(spec, limits)
+        try:
+            description = sandbox.start()
+        except LoadError:
+            sandbox.close()
+            raise
+        transport = sandbox
+        if kind == "folder":  # read login.html from the bounded copy, never from the student's folder
+            spec = AppSpec(path=sandbox.spec_folder, attribute=spec.attribute)
+    else:
+        app, description = load_app(spec)
+        transport = WsgiTransport(app)
+    form_page, reason = _form_page(kind, spec)
+    target = Target(text, kind, description, transport, form_page, reason, isolated)
+    if kind == "folder" and form_page is None:
+        target.form_missing = MISSING_FORM
+        if isinstance(transport, SandboxTransport):
+            left_out = [entry for entry in transport.copy_report.skipped if entry.split(" (")[0].endswith("login.html")]
+            if left_out:
+                target.form_missing += f" (it was left out of the copy the kit grades: {left_out[0]})"
+    if isinstance(transport, SandboxTransport):
+        target.isolation = "sandbox: " + transport.isolation
+    return target
+
+
+def _form_page(kind: str, spec: AppSpec) -> tuple[Path | None, str]:
+    if kind == "folder":
+        assert spec.path is not None
+        page = find_form_page(spec.path)
+        return page, "" if page else "no login.html in the submission folder or its templates/ folder"
+    if kind == "module":
+        assert spec.module is not None
+        found = importlib.util.find_spec(spec.module.split(".")[0]) and importlib.util.find_spec(spec.module)
+        if found is not None and found.origin:
+            page = find_form_page(Path(found.origin).parent)
+            return page, "" if page else f"no login.html beside {found.origin}"
+        return None, f"cannot find where {spec.module} lives"
+    return None, "a single .py file has no login.html to check; grade the folder to check it"

@@ -1,0 +1,239 @@
+"""Finding and importing a Flask app from a file, a folder or ``module:attr``.
+
+Importing must not start a server (``FLASK_RUN_FROM_CLI=true`` makes
+``Flask.run`` return at once) and must leave nothing behind for the next
+target: modules, ``sys.path``, the working directory and the environment are
+put back as they were.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib
+import importlib.util
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CONVENTIONAL_FILES = ("app.py", "main.py", "wsgi.py", "application.py", "server.py", "run.py", "flask_app.py")
+CONVENTIONAL_NAMES = ("app", "application")
+FACTORY_NAMES = ("create_app", "make_app")
+
+
+class LoadError(Exception):
+    """The target could not be turned into an app; the text says what was tried and how to fix it."""
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    """Where an app lives: a ``.py`` file or a submission folder (``path``), or a module.
+
+    ``attribute`` names the app or factory (``create_app()``) when given;
+    ``search_path`` is where a module is imported from (default: the cwd).
+    """
+
+    path: Path | None = None
+    module: str | None = None
+    attribute: str | None = None
+    search_path: Path | None = None
+
+    def describe(self) -> str:
+        where = str(self.path) if self.path is not None else str(self.module)
+        return f"{where}:{self.attribute}" if self.attribute else where
+
+
+@contextlib.contextmanager
+def clean_import_state() -> Iterator[None]:
+    """Put modules, ``sys.path``, cwd and the environment back once the import is done."""
+    modules = set(sys.modules)
+    path = list(sys.path)
+    cwd = os.getcwd()
+    environ = dict(os.environ)
+    os.environ["FLASK_RUN_FROM_CLI"] = "true"
+    try:
+        yield
+    finally:
+        for name in set(sys.modules) - modules:
+            del sys.modules[name]
+        sys.path[:] = path
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(environ)
+
+
+def load_app(spec: AppSpec) -> tuple[Callable[..., Any], str]:
+    """Import the app a spec names; returns it with a description such as ``app.py:app``."""
+    with clean_import_state():
+        if spec.module is not None:
+            sys.path.insert(0, str(spec.search_path or os.getcwd()))
+            module = _guarded(spec.module, lambda: importlib.import_module(str(spec.module)))
+            return find_app(module, spec.attribute, spec.module)
+        assert spec.path is not None
+        if spec.path.is_dir():
+            return _load_folder(spec.path)
+        module = import_file(spec.path)
+        return find_app(module, spec.attribute, spec.path.name)
+
+
+def import_file(path: Path) -> Any:
+    """Import one file as a top-level module named after it, its folder first on ``sys.path``."""
+    if not path.is_file():
+        raise LoadError(f"{path} does not exist.")
+    path = path.resolve()
+    folder = str(path.parent)
+    sys.path.insert(0, folder)
+    os.chdir(folder)
+    name = path.stem
+    import_spec = importlib.util.spec_from_file_location(name, path)
+    if import_spec is None or import_spec.loader is None:
+        raise LoadError(f"{path} is not a Python file.")
+    module = importlib.util.module_from_spec(import_spec)
+    sys.modules[name] = module
+    loader = import_spec.loader
+    _guarded(path.name, lambda: loader.exec_module(module))
+    return module
+
+
+def _guarded(where: str, action: Callable[[], Any]) -> Any:
+    try:
+        return action()
+    except SyntaxError as error:
+        raise LoadError(
+            f"{where} has a syntax error at line {error.lineno}: {error.msg}. "
+            f"Run `python -m py_compile {Path(error.filename or where).name}` to see it, and fix it."
+        ) from None
+    except SystemExit as error:
+        raise LoadError(
+            f"{where} exits while it is being imported (sys.exit({error.code!r})). "
+            "Move that call under `if __name__ == '__main__':`."
+        ) from None
+    except KeyboardInterrupt:
+        raise
+    except MemoryError:
+        raise LoadError(f"importing {where} ran out of memory: it allocates without bound at module level.") from None
+    except BaseException as error:
+        detail = f": {error}" if str(error) else ""
+        raise LoadError(
+            f"importing {where} raised {type(error).__name__}{detail} "
+            f"(at {_student_line(error)}). Fix that line, then run `python {where}` to check."
+        ) from None
+
+
+def _student_line(error: BaseException) -> str:
+    frames = traceback.extract_tb(error.__traceback__)
+    kit = str(Path(__file__).parent.parent)  # the whole kit, whichever of its folders a frame is in
+    ours = [frame for frame in frames if not frame.filename.startswith(kit) and "importlib" not in frame.filename]
+    frame = (ours or frames)[-1]
+    return f"{Path(frame.filename).name}, line {frame.lineno}"
+
+
+def _is_flask(value: object) -> bool:
+    from flask import Flask
+
+    return isinstance(value, Flask)
+
+
+def find_app(module: Any, attribute: str | None, where: str) -> tuple[Callable[..., Any], str]:
+    """The app in a module: the named one, else ``app``/``application``, the only Flask object, or a factory."""
+    if attribute:
+        return _from_attribute(module, attribute, where), f"{where}:{attribute}"
+    for name in CONVENTIONAL_NAMES:
+        if _is_flask(getattr(module, name, None)):
+            return getattr(module, name), f"{where}:{name}"
+    found = [name for name, value in vars(module).items() if _is_flask(value)]
+    if len(found) == 1:
+        return getattr(module, found[0]), f"{where}:{found[0]}"
+    if len(found) > 1:
+        raise LoadError(
+            f"{where} defines {len(found)} Flask apps ({', '.join(found)}) and none is called `app`. "
+            f"Say which one to grade: `--target {where}:{found[0]}`."
+        )
+    for name in FACTORY_NAMES:
+        if callable(getattr(module, name, None)):
+            return _from_attribute(module, name + "()", where), f"{where}:{name}()"
+    raise LoadError(
+        f"no Flask app found in {where}: no module-level Flask object and no create_app() factory. "
+        "Define `app = Flask(__name__)` at module level, or name it: `--target file.py:my_app`."
+    )
+
+
+def _from_attribute(module: Any, attribute: str, where: str) -> Callable[..., Any]:
+    try:
+        expression = ast.parse(attribute.strip(), mode="eval").body
+    except SyntaxError:
+        raise LoadError(
+            f"cannot read {attribute!r}: write an attribute name or a call such as `create_app()`."
+        ) from None
+    if isinstance(expression, ast.Name):
+        name, call, arguments = expression.id, False, []
+    elif isinstance(expression, ast.Call) and isinstance(expression.func, ast.Name) and not expression.keywords:
+        name, call = expression.func.id, True
+        try:
+            arguments = [ast.literal_eval(argument) for argument in expression.args]
+        except ValueError:
+            raise LoadError(f"the arguments of {attribute!r} must be literals.") from None
+    else:
+        raise LoadError(f"cannot read {attribute!r}: write an attribute name or a call such as `create_app()`.")
+    if not hasattr(module, name):
+        raise LoadError(f"{where} has no attribute {name!r}.")
+    value = getattr(module, name)
+    if call:
+        value = _guarded(f"{where}:{attribute}", lambda: value(*arguments))
+    if not callable(value):
+        raise LoadError(f"{where}:{attribute} is a {type(value).__name__}, not a WSGI app.")
+    return value  # type: ignore[no-any-return]
+
+
+def _load_folder(folder: Path) -> tuple[Callable[..., Any], str]:
+    candidates = folder_candidates(folder)
+    if not candidates:
+        raise LoadError(
+            f"no Python file in {folder} is called app.py or mentions Flask. Put the app in {folder}/app.py, "
+            "or name the file: `--target folder/file.py`."
+        )
+    errors: list[str] = []
+    found: list[tuple[Callable[..., Any], str]] = []
+    for candidate in candidates:
+        try:
+            module = import_file(candidate)
+            found.append(find_app(module, None, candidate.name))
+        except LoadError as error:
+            errors.append(str(error))
+        if found and candidate.name in CONVENTIONAL_FILES:
+            break
+    if len(found) == 1 or (found and found[0][1].split(":")[0] in CONVENTIONAL_FILES):
+        return found[0]
+    if len(found) > 1:
+        names = ", ".join(description for _, description in found)
+        raise LoadError(
+            f"{folder} has several Flask apps ({names}) and no app.py. "
+            f"Say which one to grade: `--target {folder}/{found[0][1].split(':')[0]}`."
+        )
+    raise LoadError(
+        errors[0] if len(errors) == 1 else f"no Flask app could be loaded from {folder}: " + " | ".join(errors)
+    )
+
+
+def folder_candidates(folder: Path) -> list[Path]:
+    """Top-level ``.py`` files with a conventional name or that mention Flask, conventional names first."""
+    files = sorted(path for path in folder.glob("*.py") if path.is_file())
+
+    def mentions_flask(path: Path) -> bool:
+        try:
+            return "flask" in path.read_text(encoding="utf-8", errors="replace").lower()
+        except OSError:
+            return False
+
+    flask_files = [path for path in files if path.name in CONVENTIONAL_FILES or mentions_flask(path)]
+    return sorted(
+        flask_files,
+        key=lambda path: (
+            CONVENTIONAL_FILES.index(path.name) if path.name in CONVENTIONAL_FILES else len(CONVENTIONAL_FILES),
+            path.name,
+        ),
+    )
