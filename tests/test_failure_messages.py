@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 
 from conftest import IMPLEMENTATIONS, run_spec
+from flask_conformance.data.curl import curl_line
 
 
 def test_hypothesis_failure_reports_the_smallest_name_as_curl(pytester):
@@ -29,7 +30,7 @@ def test_curl_line_reproduces_the_request(pytester, serve_wsgi):
     client = Client(HttpTransport(url), "TEST")
     exchange = client.send("POST", "/login", query={"nm": "a b"}, form={"nm": "Zoë & co?"})
     answer = subprocess.run(
-        ["bash", "-c", exchange.curl() + " -s -o /dev/null -w '%{redirect_url}'"],
+        ["bash", "-c", curl_line(exchange) + " -s -o /dev/null -w '%{redirect_url}'"],
         capture_output=True,
         text=True,
         check=True,

@@ -1,26 +1,11 @@
-"""The request and response types every transport speaks, and how they read to a student."""
+"""The request and response types every transport speaks, and the exchange of one for the other."""
 
 from __future__ import annotations
 
 import codecs
-import shlex
-import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
 
 Headers = tuple[tuple[str, str], ...]
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
-
-
-def encode_fields(fields: Iterable[tuple[str, str]]) -> str:
-    """Fields as a browser encodes a query string or an urlencoded form: every reserved character escaped."""
-    return urlencode(list(fields), quote_via=quote)
-
-
-def success_path(name: str) -> str:
-    """The welcome page's path for ``name``, the name in one escaped segment (as ``url_for`` builds it)."""
-    return "/success/" + quote(name, safe="")
 
 
 @dataclass(frozen=True)
@@ -121,66 +106,3 @@ class Exchange:
     @property
     def url(self) -> str:
         return self.base_url.rstrip("/") + self.request.target
-
-    def curl(self) -> str:
-        """The request as a ``curl`` line a student can paste into a terminal."""
-        words = ["curl", "-i"]
-        method = self.request.method
-        if method == "HEAD":
-            words.append("--head")
-        elif method != "GET" or self.request.body:
-            words += ["-X", method]
-        for key, value in self.request.headers:
-            if key.lower() != "content-length":
-                words += ["-H", f"{key}: {value}"]
-        quoted = [shlex.quote(word) for word in words]
-        if self.request.body:
-            quoted += ["--data-binary", shell_bytes(self.request.body)]
-        quoted.append(shlex.quote(self.url))
-        return " ".join(quoted)
-
-
-def shell_bytes(data: bytes) -> str:
-    """Bytes as one shell word: plainly quoted when printable UTF-8, else as bash's ``$'\\xHH'``."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and text.isprintable():
-        return shlex.quote(text)
-    escaped = "".join(chr(byte) if 32 <= byte < 127 and chr(byte) not in "\\'" else f"\\x{byte:02x}" for byte in data)
-    return f"$'{escaped}'"
-
-
-def describe(response: Response, *, body: bool = True) -> str:
-    """One phrase saying what came back, for a failure message."""
-    if not response.answered:
-        return f"no answer ({response.error})"
-    parts = [str(response.status)]
-    location = response.header("Location")
-    if location is not None:
-        parts.append(f"Location: {location}")
-    allow = response.header("Allow")
-    if response.status == 405 or allow is not None:
-        parts.append(f"Allow: {allow}" if allow is not None else "no Allow header")
-    if body and response.body:
-        snippet = response.text.strip().replace("\n", " ")
-        if len(snippet) > 120:
-            snippet = snippet[:117] + "..."
-        parts.append(f"body {snippet!r}")
-    elif body:
-        parts.append("an empty body")
-    return ", ".join(parts)
-
-
-def encode_multipart(fields: dict[str, str]) -> tuple[bytes, str]:
-    """A multipart/form-data body, by Werkzeug's encoder, with a boundary fixed by the fields (so that a
-    curl line shown to a student is the same on every run)."""
-    from werkzeug.test import encode_multipart as werkzeug_encode
-
-    boundary, body = werkzeug_encode(
-        fields, boundary="----flask-conformance-" + uuid.uuid5(uuid.NAMESPACE_URL, repr(fields)).hex
-    )
-    # Werkzeug opens with an empty preamble line; without it the body is byte for byte what the kit sent
-    # before, so behaviour locks recorded earlier still match their requests.
-    return body.removeprefix(b"\r\n"), f"multipart/form-data; boundary={boundary}"

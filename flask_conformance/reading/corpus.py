@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 
-from ..data.exchange import FORM_CONTENT_TYPE, Request, encode_fields, encode_multipart, success_path
+from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart, success_path
+from ..data.exchange import Request
 from .strategies import LOOKALIKE_ESCAPES, NON_ASCII_SAMPLES, TRICKY_CHARACTERS, UNROUTABLE_NAMES, routable
 
 FORM = (("Content-Type", FORM_CONTENT_TYPE),)

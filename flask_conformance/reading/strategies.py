@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from ..data.exchange import FORM_CONTENT_TYPE, Request, encode_fields, encode_multipart, success_path
+from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart, success_path
+from ..data.exchange import Request
 
 # Characters the lesson's URL handling is most likely to get wrong, and text
 # that looks like an escape already: an f-string Location fails on these.

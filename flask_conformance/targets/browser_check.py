@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from ..data.curl import curl_line
 from ..data.exchange import Exchange, Request, Response
 from ..reading.browser import Walk, walkthrough
 from ..reading.pages import shows_welcome
@@ -54,7 +55,7 @@ class BrowserCheck:
             exchange = Exchange(f"{parts.scheme}://{parts.netloc}", request, Response(0, error="see above"))
         got = f"{seen}; screenshot: {screenshot.name}"
         if exchange is not None:
-            self.client.fail(expected + f" (the browser sent: {exchange.curl()})", got=got)
+            self.client.fail(expected + f" (the browser sent: {curl_line(exchange)})", got=got)
         self.client.fail(expected, got=got)
 
     def screenshot(self) -> Path:

@@ -5,15 +5,9 @@ from __future__ import annotations
 from typing import NoReturn
 from urllib.parse import urlsplit
 
-from ..data.exchange import (
-    FORM_CONTENT_TYPE,
-    Exchange,
-    Request,
-    describe,
-    encode_fields,
-    encode_multipart,
-    success_path,
-)
+from ..data.curl import curl_line, describe
+from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart, success_path
+from ..data.exchange import Exchange, Request
 from ..reading.urls import name_in_path, resolve, same_origin
 from ..transports.transport import Transport
 
@@ -128,7 +122,7 @@ class Client:
         lines = [f"{self.requirement_id}: {expected.rstrip('.')}."]
         if exchange is not None:
             lines[0] += f" It got: {got or describe(exchange.response)}."
-            lines.append(f"    {exchange.curl()}")
+            lines.append(f"    {curl_line(exchange)}")
         elif got:
             lines[0] += f" It got: {got}."
         raise ConformanceFailure("\n".join(lines))

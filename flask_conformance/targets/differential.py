@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..data.exchange import Exchange, Request, describe
+from ..data.curl import curl_line, describe
+from ..data.exchange import Exchange, Request
 from ..reading.comparison import observe, side_by_side
 from ..transports.transport import Transport
 from .client import Client, ConformanceFailure
@@ -28,9 +29,9 @@ class Differential:
             f"{self.client.requirement_id}: {request.method} {request.target} should be answered as the reference "
             f"of the {self.profile} profile ({self.reference_name}) answers it, up to what POLICY.md lets differ. "
             "The answers differ:\n"
-            f"    target:    {mine.curl()}\n"
+            f"    target:    {curl_line(mine)}\n"
             f"               -> {describe(mine.response)}\n"
-            f"    reference: {theirs.curl()}\n"
+            f"    reference: {curl_line(theirs)}\n"
             f"               -> {describe(theirs.response)}\n"
             f"    compared as:\n{table}"
         )
