@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import IMPLEMENTATIONS, ROOT
-from flask_conformance.commands import batch
+from flask_conformance.commands import grading_run, pool, records
 from flask_conformance.commands.cli import main
 
 EXAMPLES = ROOT / "examples" / "submissions"
@@ -174,14 +174,14 @@ def test_a_submission_out_of_time_keeps_what_finished(tmp_path, monkeypatch, lim
     mid-check (hard): either way the checks that finished keep their points, the feedback names the check
     the time ran out in, and the status says timeout."""
     if limit == "hard":  # no time limit inside the run: only the batch's kill stops it
-        arguments = batch.spec_arguments
+        arguments = grading_run.spec_arguments
 
         def without_time_limit(*given):
             spec = arguments(*given)
             at = spec.index("--time-limit")
             return spec[:at] + spec[at + 2 :]
 
-        monkeypatch.setattr(batch, "spec_arguments", without_time_limit)
+        monkeypatch.setattr(grading_run, "spec_arguments", without_time_limit)
     folder = tmp_path / "class"
     folder.mkdir()
     shutil.copy(IMPLEMENTATIONS / "broken" / "slow_pages.py", folder / "slow.py")
@@ -236,8 +236,8 @@ def test_a_grading_process_that_crashes_keeps_what_finished(tmp_path, monkeypatc
 def test_the_batch_sleeps_until_a_grading_process_ends(tmp_path, monkeypatch):
     """Woken by the children's pidfds, not by polling: one wake per finished submission, not hundreds."""
     waits = []
-    wait = batch._wait_for_any
-    monkeypatch.setattr(batch, "_wait_for_any", lambda *given: waits.append(wait(*given)))
+    wait = pool._wait_for_any
+    monkeypatch.setattr(pool, "_wait_for_any", lambda *given: waits.append(wait(*given)))
     folder = tmp_path / "class"
     folder.mkdir()
     for name in ("ann", "ben", "cas"):
@@ -277,7 +277,7 @@ def test_junit_keeps_a_submissions_control_characters_out_of_the_xml(tmp_path):
     (tmp_path / "eve").mkdir()
     test = {"name": "WELCOME: x", "status": "failed", "output": "got \x00\x1b[31m\ud800", "tags": ["WELCOME"]}
     (tmp_path / "eve" / "results.json").write_text(json.dumps({"tests": [test]}))
-    record = batch.Record("eve", 0, 5, 0, 1, "graded", 1.0)
+    record = records.Record("eve", 0, 5, 0, 1, "graded", 1.0)
     write_junit(tmp_path / "class.xml", tmp_path, [record])
     failure = ElementTree.parse(tmp_path / "class.xml").getroot().find("testsuite/testcase/failure")
     assert failure is not None and failure.text == "got \ufffd\ufffd[31m\ufffd"
@@ -295,7 +295,7 @@ def test_progress_on_a_terminal_shows_position_and_the_last_graded():
     progress = ProgressBar(terminal)
     progress(1, 3, None)  # one kept by --resume
     for done, name in ((2, "ann"), (3, "ben")):
-        progress(done, 3, batch.Record(name, 1, 2, 1, 1, "graded", 0.1))
+        progress(done, 3, records.Record(name, 1, 2, 1, 1, "graded", 0.1))
     assert "grading" in terminal.getvalue() and "3/3" in terminal.getvalue() and "ben" in terminal.getvalue()
 
 
@@ -304,6 +304,6 @@ def test_progress_in_a_log_shortens_a_status_at_a_word():
 
     log = io.StringIO()
     status = "load-error: " + " ".join(["importing"] * 30)
-    ProgressBar(log)(1, 1, batch.Record("ann", 0, 5, 0, 5, status, 0.1))
+    ProgressBar(log)(1, 1, records.Record("ann", 0, 5, 0, 5, status, 0.1))
     line = log.getvalue().rstrip("\n")
     assert line.endswith("importing ...") and len(line) < 120

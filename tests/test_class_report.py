@@ -40,7 +40,7 @@ def test_report_renders_charts_and_sorts(tmp_path):
 
 def test_report_escapes_what_a_submission_wrote(tmp_path):
     """Statuses quote a submission's own error text: the template's autoescape keeps it text."""
-    from flask_conformance.commands.batch import Record
+    from flask_conformance.commands.records import Record
     from flask_conformance.grading.class_report import class_report_html
 
     attack = "<img src=x onerror=alert(1)>"

@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 
 from conftest import IMPLEMENTATIONS, ROOT
-from flask_conformance.commands.batch import BatchOptions, run_batch
+from flask_conformance.commands.batch import run_batch
+from flask_conformance.commands.grading_run import BatchOptions
 from flask_conformance.data.exchange import Request
 from flask_conformance.data.limits import Limits
 from flask_conformance.sandbox import cgroups

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import IMPLEMENTATIONS, ROOT
-from flask_conformance.commands.batch import BatchOptions, run_batch
+from flask_conformance.commands.batch import run_batch
+from flask_conformance.commands.grading_run import BatchOptions
 
 HOSTILE = IMPLEMENTATIONS / "hostile"
 BROKEN = IMPLEMENTATIONS / "broken"

@@ -17,7 +17,10 @@ import click
 
 from ..data.requirements import PROFILES
 from ..reading.rubric import RubricError, load_rubric
-from .batch import BatchOptions, NotAClass, Record, run_batch
+from .batch import run_batch
+from .discovery import NotAClass
+from .grading_run import BatchOptions
+from .records import Record
 
 if TYPE_CHECKING:
     from ..targets.targets import Target
