@@ -196,6 +196,8 @@ def failed_record(
 
 def warm_up() -> None:
     """Import what every grading child needs once, here, so that each fork starts warm."""
+    from ..pytest_plugin import plugin  # noqa: F401
+    from ..sandbox import sandbox  # noqa: F401
     from ..targets import targets  # noqa: F401
 
     # A whole run, not just collection: what Flask and Werkzeug import lazily on a first request is then
