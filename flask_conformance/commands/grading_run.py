@@ -60,15 +60,14 @@ def grading_settings(options: BatchOptions) -> dict[str, str]:
     }
 
 
+# The spec asserts nothing itself (checks fail through Client.fail), so no assertion rewriting, and with it
+# no warning that modules the warm grader imported cannot be rewritten; no cache written beside the spec.
+SPEC_RUN = (str(SPEC_DIRECTORY), "-q", "--assert=plain", "-p", "no:cacheprovider")
+
+
 def spec_arguments(submission: Path, results: Path, options: BatchOptions) -> list[str]:
     arguments = [
-        # The spec asserts nothing itself (checks fail through Client.fail), so no assertion rewriting,
-        # and with it no warning that modules the warm grader imported cannot be rewritten.
-        str(SPEC_DIRECTORY),
-        "-q",
-        "--assert=plain",
-        "-p",
-        "no:cacheprovider",
+        *SPEC_RUN,
         "-p",
         PLUGIN,
         "--target",
@@ -203,11 +202,7 @@ def warm_up() -> None:
     # A whole run, not just collection: what Flask and Werkzeug import lazily on a first request is then
     # imported here once, instead of in every sandboxed child.
     arguments = [
-        str(SPEC_DIRECTORY),
-        "-q",
-        "--assert=plain",
-        "-p",
-        "no:cacheprovider",
+        *SPEC_RUN,
         "--in-process",
         "--examples",
         "1",
