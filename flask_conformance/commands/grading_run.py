@@ -125,18 +125,8 @@ def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Recor
         raise RuntimeError("the spec run ended without a grade; see grader.log")
     result = catcher.grade
     write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
-    status = status_of(result)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return Record(
-        submission.name,
-        result.score,
-        result.max_score,
-        result.passed,
-        result.failed,
-        status,
-        round(seconds, 3),
-        round(peak, 1),
-    )
+    return Record.of(submission.name, result, status_of(result), seconds, peak_memory_mb=round(peak, 1))
 
 
 def failed_record(
@@ -181,16 +171,7 @@ def failed_record(
     folder = out / submission.name
     write_results(folder / "results.json", result)
     write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
-    return Record(
-        submission.name,
-        result.score,
-        result.max_score,
-        result.passed,
-        result.failed,
-        status,
-        round(seconds, 3),
-        graded_with=graded_with,
-    )
+    return Record.of(submission.name, result, status, seconds, graded_with=graded_with)
 
 
 def warm_up() -> None:

@@ -28,6 +28,21 @@ class Record:
     peak_memory_mb: float = 0.0
     graded_with: dict[str, str] = field(default_factory=dict)  # see grading_settings()
 
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        result: Grade,
+        status: str,
+        seconds: float,
+        *,
+        peak_memory_mb: float = 0.0,
+        graded_with: dict[str, str] | None = None,
+    ) -> Record:
+        """The record of a grade, finished or replayed from a journal."""
+        counts = (result.score, result.max_score, result.passed, result.failed)
+        return cls(name, *counts, status, round(seconds, 3), peak_memory_mb, graded_with or {})
+
 
 def status_of(result: Grade, otherwise: str = "graded") -> str:
     """grades.csv's status of a grade: what stopped it, if anything did."""
