@@ -8,6 +8,8 @@ from ..data.grader_error import REGRADE
 from ..data.requirements import REQUIREMENTS, in_profile
 from ..reading.rubric import Rubric
 
+NOT_RUN = "{requirement}: this check did not run: the run ended before it."
+
 
 @dataclass(frozen=True)
 class TestOutcome:
@@ -106,7 +108,7 @@ def grade(
             status = "passed"
         elif not mine and checked is not None:
             # Selected, but the run ended before it (a crash, -x, the time limit): failed, never free.
-            status, failures = "failed", (f"{requirement_id}: this check did not run: the run ended before it.",)
+            status, failures = "failed", (NOT_RUN.format(requirement=requirement_id),)
         else:
             status = "skipped"
         checks.append(

@@ -29,12 +29,11 @@ def _suite(name: str, status: str, seconds: float, results: dict[str, Any] | Non
     for test in tests:
         case = ElementTree.SubElement(suite, "testcase", classname=_text(name), name=_text(test["name"]))
         output = _text(str(test.get("output", "")))
-        if "grader-error" in test.get("tags", []):
-            errors += 1
-            ElementTree.SubElement(case, "error", message=output.splitlines()[0] if output else "").text = output
-        elif test["status"] == "failed":
-            failures += 1
-            ElementTree.SubElement(case, "failure", message=output.splitlines()[0] if output else "").text = output
+        kind = "error" if "grader-error" in test.get("tags", []) else "failure" if test["status"] == "failed" else ""
+        if kind:
+            ElementTree.SubElement(case, kind, message=(output.splitlines() or [""])[0]).text = output
+        errors += kind == "error"
+        failures += kind == "failure"
     if not tests:  # never graded: one case that says why
         case = ElementTree.SubElement(suite, "testcase", classname=_text(name), name="grading")
         ElementTree.SubElement(case, "error", message=_text(status)).text = _text(status)

@@ -16,12 +16,10 @@ from typing import TextIO
 import pytest
 
 from ..data.grader_error import PROPERTY
-from ..grading.grading import Grade, TestOutcome, grade
+from ..grading.grading import NOT_RUN, Grade, TestOutcome, grade
 from ..grading.results_json import write_results
 from ..reading.rubric import Rubric
 from ..transports.transport import TIME_RAN_OUT
-
-NOT_RUN = "{requirement}: this check did not run: the run ended before it."
 
 
 class ResultsCollector:
