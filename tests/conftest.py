@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
+import hashlib
 import json
 import os
 import threading
@@ -41,30 +44,94 @@ _RUNS: dict[tuple[str, ...], SpecRun] = {}
 
 
 def run_spec(pytester: pytest.Pytester, *arguments: str) -> SpecRun:
-    """Run ``spec_tests`` in an inner pytest; runs with the same arguments are shared by the session."""
+    """Run ``spec_tests`` in an inner pytest; runs with the same arguments are shared by the session.
+
+    Under pytest-xdist the workers share them too, through files in the run's common temporary folder: the
+    first worker to need a run makes it while holding its lock, and the others wait for it and read it.
+    """
     if arguments not in _RUNS:
-        results = pytester.path / f"results-{len(_RUNS)}.json"
-        result = pytester.runpytest_inprocess(
-            str(SPEC), "-p", "no:cacheprovider", "-p", "no:randomly", "--results", str(results), *arguments
-        )
-        reports = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
-
-        def outcome(name: str) -> frozenset[str]:
-            return frozenset(report.nodeid.split("spec_tests/")[-1] for report in reports if getattr(report, name))
-
-        _RUNS[arguments] = SpecRun(
-            int(result.ret),
-            outcome("failed"),
-            outcome("passed"),
-            outcome("skipped"),
-            "\n".join(result.outlines + result.errlines),
-            frozenset(
-                test["tags"][0]
-                for test in (json.loads(results.read_text())["tests"] if results.exists() else ())
-                if test["status"] == "failed"
-            ),
-        )
+        shared = _shared_runs_folder(pytester)
+        key = hashlib.sha256(json.dumps(arguments).encode()).hexdigest()[:24]
+        with (shared / f"{key}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            saved = shared / f"{key}.json"
+            if saved.exists():
+                fields = json.loads(saved.read_text())
+                _RUNS[arguments] = SpecRun(
+                    **{k: v if k in ("ret", "output") else frozenset(v) for k, v in fields.items()}
+                )
+            else:
+                _RUNS[arguments] = _run_spec_now(pytester, arguments)
+                fields = {
+                    k: v if isinstance(v, int | str) else sorted(v)
+                    for k, v in dataclasses.asdict(_RUNS[arguments]).items()
+                }
+                saved.write_text(json.dumps(fields))
     return _RUNS[arguments]
+
+
+def _shared_runs_folder(pytester: pytest.Pytester) -> Path:
+    """``spec-runs`` in the session's base temporary folder (a worker's is inside the run's common one)."""
+    base = pytester.path.parent  # pytester's folder is made in the base temporary folder
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "spec-runs"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _run_spec_now(pytester: pytest.Pytester, arguments: tuple[str, ...]) -> SpecRun:
+    results = pytester.path / "results.json"
+    result = pytester.runpytest_inprocess(
+        str(SPEC), "-p", "no:cacheprovider", "-p", "no:randomly", "--results", str(results), *arguments
+    )
+    reports = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
+
+    def outcome(name: str) -> frozenset[str]:
+        return frozenset(report.nodeid.split("spec_tests/")[-1] for report in reports if getattr(report, name))
+
+    return SpecRun(
+        int(result.ret),
+        outcome("failed"),
+        outcome("passed"),
+        outcome("skipped"),
+        "\n".join(result.outlines + result.errlines),
+        frozenset(
+            test["tags"][0]
+            for test in (json.loads(results.read_text())["tests"] if results.exists() else ())
+            if test["status"] == "failed"
+        ),
+    )
+
+
+# How pytest-xdist deals the suite out: every test on its own, as --dist load does, except two kinds of
+# module. The modules that kill grading processes or count what every grade on the machine leaves behind
+# run on one worker, one after another; a module whose fixture builds something for all its tests (a class
+# graded once, a wheel built once) runs whole on one worker, so that it is built once. (xdist's own
+# loadgroup does not group on pytest 9.2: pytest-dev/pytest-xdist#1386.)
+MACHINE_WIDE = ("tests/test_hostile_class.py", "tests/test_killed_graders.py")
+WHOLE_MODULES = ("tests/test_hostile_submissions.py", "tests/test_installed_wheel.py")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than cores, since a third of the suite's time goes to waiting on the
+    processes it starts (sandboxes, graders, Chromium, pip)."""
+    return (os.cpu_count() or 1) + 1
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class MachineWideTogether(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            if module in MACHINE_WIDE:
+                return "machine-wide"
+            return module if module in WHOLE_MODULES else nodeid
+
+    return MachineWideTogether(config, log)
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -4,9 +4,10 @@ only from its own layer or lower ones."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import MACHINE_WIDE, ROOT, WHOLE_MODULES
 
 # Lowest first: a module may import from its own folder or one before it.
 LAYERS = ["data", "reading", "transports", "sandbox", "targets", "grading", "pytest_plugin", "commands"]
@@ -43,3 +44,13 @@ def test_no_module_imports_upwards():
     for path in modules():
         for folder in imported_folders(path):
             assert LAYERS.index(folder) <= LAYERS.index(path.parent.name), f"{path} imports from {folder}"
+
+
+def test_every_module_built_once_runs_whole_on_one_xdist_worker():
+    """A module-scoped fixture dealt out over two workers would be built twice: conftest.py must list it."""
+    built_once = {
+        f"tests/{path.name}"
+        for path in (ROOT / "tests").glob("test_*.py")
+        if re.search(r'fixture\(scope="(module|session)"', path.read_text())
+    }
+    assert built_once <= set(MACHINE_WIDE) | set(WHOLE_MODULES)

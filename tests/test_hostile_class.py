@@ -8,6 +8,7 @@ class is left on the machine. These need root and bubblewrap; elsewhere they ski
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -73,25 +74,68 @@ def _plant(source: Path, destination: Path) -> None:
 
 
 def _machine_state() -> dict[str, object]:
-    """What a grade must leave as it found: processes of sandbox uids, workspaces, cgroups, IPC objects."""
+    """What a grade must leave as it found: processes of sandbox uids, workspaces, cgroups, IPC objects.
+
+    Only what nothing will ever close counts: a process, cgroup or workspace whose creator (the grading
+    process named in it, ``flask-conformance-<pid>-...``) is gone. So a grade in flight beside this one
+    (another pytest-xdist worker, another grader on the machine) is not taken for a leak, and every
+    leftover of a finished grade is, since its grading processes have all ended.
+    """
     pool = range(FIRST_UID, FIRST_UID + POOL_SIZE)
     processes = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if entry.stat().st_uid in pool:
-                    processes.append(entry.name)
+                if entry.stat().st_uid in pool and not _zombie(entry) and not _in_a_live_grade(entry):
+                    command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")[:200].decode(errors="replace")
+                    processes.append(f"{entry.name}: {command} in {sorted(_creators(entry))}")
             except OSError:
                 pass
     groups = []
     for controller in ("memory", "pids", ""):
         parent = cgroups.own_group(controller)
         if parent is not None:
-            groups += [folder.name for folder in parent.glob(cgroups.PREFIX + "*")]
+            groups += [folder.name for folder in parent.glob(cgroups.PREFIX + "*") if cgroups.orphaned(folder.name)]
     ipc = {kind: Path(f"/proc/sysvipc/{kind}").read_text().count("\n") for kind in ("shm", "msg", "sem")}
-    workspaces = sorted(path.name for path in Path(tempfile.gettempdir()).glob("flask-conformance-*") if path.is_dir())
-    workspaces = [name for name in workspaces if not name.startswith("flask-conformance-uids")]
+    workspaces = sorted(
+        path.name
+        for path in Path(tempfile.gettempdir()).glob(cgroups.PREFIX + "*")
+        if path.is_dir() and cgroups.orphaned(path.name)
+    )
     return {"processes": processes, "cgroups": groups, "ipc": ipc, "workspaces": workspaces}
+
+
+def _creators(process: Path) -> set[int]:
+    """The grading processes named by the sandbox cgroups a process is in."""
+    groups = [line.rsplit("/", 1)[-1] for line in (process / "cgroup").read_text().splitlines()]
+    names = [name[len(cgroups.PREFIX) :] for name in groups if name.startswith(cgroups.PREFIX)]
+    return {int(name.split("-", 1)[0]) for name in names}
+
+
+def _zombie(process: Path) -> bool:
+    """An exited process its parent has not yet reaped: it holds nothing, and its cgroup is already gone."""
+    return (process / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def _in_a_live_grade(process: Path) -> bool:
+    creators = _creators(process)
+    return bool(creators) and all(cgroups.alive(pid) for pid in creators)
+
+
+def _sandboxes_started_by(grader: int) -> list[str]:
+    """Processes of sandbox uids whose grading process is ``grader`` or a process it forked."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError, ValueError):
+            if entry.stat().st_uid >= FIRST_UID and any(
+                creator == grader or _parent(creator) == grader for creator in _creators(entry)
+            ):
+                found.append(entry.name)
+    return found
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def _failed(out: Path, name: str) -> set[str]:
@@ -231,6 +275,22 @@ def test_concurrent_sandboxes_never_share_a_uid():
     assert 0 not in uids
 
 
+def test_graders_with_their_own_tmpdir_never_share_a_uid(tmp_path, monkeypatch):
+    """Two graders on one machine, each given its own TMPDIR as a job array's jobs are."""
+    sandboxes = []
+    try:
+        for job in ("job1", "job2"):
+            (tmp_path / job).mkdir()
+            monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / job))
+            sandboxes.append(SandboxTransport(AppSpec(path=HOSTILE / "privacy_probe.py"), LIMITS))
+            sandboxes[-1].start()
+        uids = [json.loads(sandbox.handle_request(Request("GET", "/probe")).body)["uid"] for sandbox in sandboxes]
+    finally:
+        for sandbox in sandboxes:
+            sandbox.close()
+    assert uids[0] != uids[1]
+
+
 def test_fork_bomb_stops_at_the_process_limit(probe):
     report = probe(HOSTILE / "fork_bomb.py")
     assert report["processes_started"] < LIMITS.processes
@@ -357,7 +417,7 @@ def test_nothing_outlives_a_grading_process_killed_at_the_time_limit(tmp_path):
     shutil.copy(IMPLEMENTATIONS / "broken" / "import_hangs.py", folder / "stuck.py")
     shutil.copy(ROOT / "reference_app" / "lesson" / "app.py", folder / "fine.py")
     before = _machine_state()
-    records = run_batch(folder, tmp_path / "out", BatchOptions(jobs=2, timeout=3, startup_timeout=30))
+    records = run_batch(folder, tmp_path / "out", BatchOptions(jobs=2, timeout=8, startup_timeout=30))
     assert {record.name: record.status.split(":")[0] for record in records} == {"fine": "graded", "stuck": "timeout"}
     after = _machine_state()
     assert after["processes"] == [] and after["cgroups"] == []
@@ -376,9 +436,9 @@ def test_nothing_outlives_ctrl_c(tmp_path):
         grader = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
-        while not _machine_state()["processes"] and time.monotonic() < deadline and grader.poll() is None:
+        while not _sandboxes_started_by(grader.pid) and time.monotonic() < deadline and grader.poll() is None:
             time.sleep(0.1)
-        assert _machine_state()["processes"], f"no sandbox started; the grader said: {log.read_text()[-2000:]}"
+        assert _sandboxes_started_by(grader.pid), f"no sandbox started; the grader said: {log.read_text()[-2000:]}"
         grader.send_signal(signal.SIGINT)
         grader.wait(timeout=30)
     finally:

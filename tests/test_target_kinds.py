@@ -48,22 +48,22 @@ def test_file_with_attribute(pytester):
     assert run.ret == 0, run.output
 
 
-def test_lesson_reference_passes_tutorial_and_fails_robust(pytester):
-    for target in ("reference_app.lesson.app:app", str(ROOT / "reference_app" / "lesson")):
-        assert run_spec(pytester, "--target", target).ret == 0
-        robust = run_spec(pytester, "--target", target, "--conformance-profile", "robust")
-        assert robust.ret == 1
-        assert any("test_robust.py" in node for node in robust.failed)
-        # The lesson's page declares no charset: the robust browser walk sees Zoë arrive as Zo%EB.
-        outside = {node for node in robust.failed if "test_robust.py" not in node}
-        assert {node.split("[")[0] for node in outside} == {"test_browser.py::test_non_ascii_name_arrives_intact"}
+@pytest.mark.parametrize("target", ["reference_app.lesson.app:app", str(ROOT / "reference_app" / "lesson")])
+def test_lesson_reference_passes_tutorial_and_fails_robust(pytester, target):
+    assert run_spec(pytester, "--target", target).ret == 0
+    robust = run_spec(pytester, "--target", target, "--conformance-profile", "robust")
+    assert robust.ret == 1
+    assert any("test_robust.py" in node for node in robust.failed)
+    # The lesson's page declares no charset: the robust browser walk sees Zoë arrive as Zo%EB.
+    outside = {node for node in robust.failed if "test_robust.py" not in node}
+    assert {node.split("[")[0] for node in outside} == {"test_browser.py::test_non_ascii_name_arrives_intact"}
 
 
-def test_robust_reference_passes_both_profiles_as_module_and_factory(pytester):
-    for target in ("reference_app.robust.app:app", "reference_app.robust.app:create_app()"):
-        for profile in ("tutorial", "robust"):
-            run = run_spec(pytester, "--target", target, "--conformance-profile", profile)
-            assert run.ret == 0, run.output
+@pytest.mark.parametrize("profile", ["tutorial", "robust"])
+@pytest.mark.parametrize("target", ["reference_app.robust.app:app", "reference_app.robust.app:create_app()"])
+def test_robust_reference_passes_both_profiles_as_module_and_factory(pytester, target, profile):
+    run = run_spec(pytester, "--target", target, "--conformance-profile", profile)
+    assert run.ret == 0, run.output
 
 
 def test_default_target_is_the_robust_reference(pytester):

@@ -73,7 +73,7 @@ def test_grade_an_empty_class(tmp_path):
 def test_grade_ignores_dot_folders_macosx_and_its_own_output_and_says_so(tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()
-    shutil.copy(IMPLEMENTATIONS / "wrong" / "status_307.py", folder / "ben.py")
+    shutil.copy(IMPLEMENTATIONS / "broken" / "syntax_error.py", folder / "ben.py")  # graded at once
     for ignored in (".git", "__MACOSX", "__pycache__"):
         (folder / ignored).mkdir()
         (folder / ignored / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
@@ -92,7 +92,7 @@ def test_grade_ignores_dot_folders_macosx_and_its_own_output_and_says_so(tmp_pat
 def test_output_files_follow_the_umask(tmp_path, umask, mode):
     folder = tmp_path / "class"
     folder.mkdir()
-    shutil.copy(IMPLEMENTATIONS / "wrong" / "status_307.py", folder / "ben.py")
+    shutil.copy(IMPLEMENTATIONS / "broken" / "syntax_error.py", folder / "ben.py")  # every output, at once
     previous = os.umask(umask)
     try:
         result = CliRunner().invoke(main, ["grade", str(folder), "--out", str(tmp_path / "out")])
