@@ -100,6 +100,24 @@ def naive(submissions: list[Path], jobs: int, examples: int) -> float:
     return time.perf_counter() - started
 
 
+def sandbox_start_seconds(starts: int = 10) -> float:
+    """One sandbox started (a fresh interpreter under bubblewrap, the lesson's app imported), answering one
+    request, and closed: what every submission costs in both ways, however fast the checks are."""
+    from flask_conformance.data.exchange import Request
+    from flask_conformance.sandbox.sandbox import SandboxTransport
+    from flask_conformance.transports.loading import AppSpec
+
+    started = time.perf_counter()
+    for _ in range(starts):
+        sandbox = SandboxTransport(AppSpec(path=ROOT / "reference_app" / "lesson" / "app.py"))
+        try:
+            sandbox.start()
+            sandbox.handle_request(Request("GET", "/login"))
+        finally:
+            sandbox.close()
+    return (time.perf_counter() - started) / starts
+
+
 def names_per_submission(examples: int) -> int:
     """Count the names the two name properties send to a correct app (derandomized: always the same)."""
     import contextlib
@@ -161,6 +179,13 @@ def main() -> None:
     )
     print(f"speed-up:                 {batch_rate / naive_rate:7.2f}x")
     print(f"peak memory of a worker:  {peak:7.1f} MB")
+    # The isolation's price: each submission's sandbox is a fresh interpreter, in both ways. Even with checks
+    # that cost nothing, the batch could not beat the naive way by more than this.
+    start = sandbox_start_seconds()
+    naive_core_seconds = naive_seconds * arguments.jobs / arguments.count
+    print(f"one sandbox start:        {start:7.2f} s  (alone, one core)")
+    print(f"naive, core-s/submission: {naive_core_seconds:7.2f} s")
+    print(f"ceiling, fresh sandboxes: {naive_core_seconds / start:7.2f}x  (naive cost / one sandbox start)")
     from flask_conformance.sandbox.sandbox import expected_isolation
 
     print(f"isolation (both):         {expected_isolation()}")

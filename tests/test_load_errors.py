@@ -12,7 +12,10 @@ EXPECTED = {
     "syntax_error.py": "has a syntax error at line 4",
     "no_app.py": "no Flask app found in no_app.py",
     "two_apps.py": "defines 2 Flask apps (first, second) and none is called `app`",
-    "import_raises.py": "raised KeyError: 'SECRET_KEY' (at import_raises.py, line 5)",
+    "import_raises.py": (
+        "raised KeyError: 'SECRET_KEY'. Fix that line, then run `python import_raises.py` to check.\n"
+        "    import_raises.py, line 5: SECRET = settings['SECRET_KEY']"
+    ),
     "import_exits.py": "exits while it is being imported (sys.exit(3))",
     "import_os_exit.py": "exited while it was being imported (exit status 0)",
     "import_hangs.py": "did not finish importing within 2 s",

@@ -47,7 +47,7 @@ class Record:
 def status_of(result: Grade, otherwise: str = "graded") -> str:
     """grades.csv's status of a grade: what stopped it, if anything did."""
     if result.load_error:
-        return "load-error: " + result.load_error
+        return "load-error: " + result.load_error.splitlines()[0]  # the frames under it are in feedback.md
     if result.grader_errors:
         return "grader-error: " + result.grader_errors[0]
     if "time_ran_out_in" in result.extra:

@@ -30,14 +30,33 @@ class Request:
         return self.path + ("?" + self.query if self.query else "")
 
 
+Frame = tuple[str, int, str]  # a file relative to the submission, a line number, the text of that line
+
+
+@dataclass(frozen=True)
+class Raised:
+    """An exception the submission's own code raised: its type, its message, and the frames of the
+    traceback that are in the student's files, innermost last."""
+
+    kind: str
+    message: str
+    frames: tuple[Frame, ...] = ()
+
+    def lines(self) -> list[str]:
+        head = f"Your app raised {self.kind}" + (f": {self.message}" if self.message else "")
+        return [head, *(f"  {path}, line {line}: {code}" for path, line, code in self.frames)]
+
+
 @dataclass(frozen=True)
 class Response:
-    """What came back. ``status`` is 0 when nothing came back, and ``error`` says why."""
+    """What came back. ``status`` is 0 when nothing came back, and ``error`` says why; ``raised`` is the
+    exception behind a server error, when the app runs where the kit can see it (in-process or sandboxed)."""
 
     status: int
     headers: Headers = ()
     body: bytes = b""
     error: str = ""
+    raised: Raised | None = field(default=None, compare=False)
 
     def header(self, name: str) -> str | None:
         return find_header(self.headers, name)

@@ -25,6 +25,7 @@ from ..transports.sandbox_protocol import (
     ProtocolError,
     decode_response,
     encode_request,
+    plain_lines,
     plain_text,
     receive_frame,
     send_frame,
@@ -140,7 +141,7 @@ class SandboxTransport:
             self.description = plain_text(message["ready"], 200)
             return self.description
         self.stop()
-        raise LoadError(plain_text(message.get("load_error", "the submission sent an unexpected message"), 4000))
+        raise LoadError(plain_lines(message.get("load_error", "the submission sent an unexpected message")))
 
     def _prepare_confinement(self) -> None:
         """Lease a uid and a cgroup once, for every start of this sandbox; describe what was achieved."""

@@ -28,6 +28,7 @@ from ..transports.transport import WsgiTransport
 CHILD_MODULES = (
     "data/exchange.py",
     "transports/loading.py",
+    "transports/raised.py",
     "sandbox/sandbox_child.py",
     "transports/sandbox_protocol.py",
     "transports/transport.py",

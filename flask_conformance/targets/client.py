@@ -122,6 +122,8 @@ class Client:
         lines = [f"{self.requirement_id}: {expected.rstrip('.')}."]
         if exchange is not None:
             lines[0] += f" It got: {got or describe(exchange.response)}."
+            if exchange.response.raised is not None:
+                lines += [f"    {line}" for line in exchange.response.raised.lines()]
             lines.append(f"    {curl_line(exchange)}")
         elif got:
             lines[0] += f" It got: {got}."

@@ -14,11 +14,12 @@ import importlib
 import importlib.util
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .raised import MAX_TEXT, raised
 
 CONVENTIONAL_FILES = ("app.py", "main.py", "wsgi.py", "application.py", "server.py", "run.py", "flask_app.py")
 CONVENTIONAL_NAMES = ("app", "application")
@@ -103,9 +104,11 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
     try:
         return action()
     except SyntaxError as error:
+        file = Path(error.filename or where).name
+        shown = f"\n    {file}, line {error.lineno}: {error.text.strip()[:MAX_TEXT]}" if error.text else ""
         raise LoadError(
             f"{where} has a syntax error at line {error.lineno}: {error.msg}. "
-            f"Run `python -m py_compile {Path(error.filename or where).name}` to see it, and fix it."
+            f"Run `python -m py_compile {file}` to see it, and fix it.{shown}"
         ) from None
     except SystemExit as error:
         raise LoadError(
@@ -117,19 +120,19 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
     except MemoryError:
         raise LoadError(f"importing {where} ran out of memory: it allocates without bound at module level.") from None
     except BaseException as error:
-        detail = f": {error}" if str(error) else ""
+        where_raised = raised(error, Path.cwd())  # the loader runs in the submission's folder
+        frames = "".join(f"\n    {path}, line {line}: {code}" for path, line, code in where_raised.frames)
+        if isinstance(error, EOFError) and where_raised.frames and "input(" in where_raised.frames[-1][2]:
+            raise LoadError(
+                f"importing {where} waits for someone to type an answer to input(), and the grader cannot type "
+                "(on your machine it just waits for you). Move that call under `if __name__ == '__main__':`, "
+                f"or take the value from the request.{frames}"
+            ) from None
+        detail = f": {where_raised.message}" if where_raised.message else ""
         raise LoadError(
-            f"importing {where} raised {type(error).__name__}{detail} "
-            f"(at {_student_line(error)}). Fix that line, then run `python {where}` to check."
+            f"importing {where} raised {where_raised.kind}{detail}. Fix that line, then run `python {where}` to "
+            f"check.{frames}"
         ) from None
-
-
-def _student_line(error: BaseException) -> str:
-    frames = traceback.extract_tb(error.__traceback__)
-    kit = str(Path(__file__).parent.parent)  # the whole kit, whichever of its folders a frame is in
-    ours = [frame for frame in frames if not frame.filename.startswith(kit) and "importlib" not in frame.filename]
-    frame = (ours or frames)[-1]
-    return f"{Path(frame.filename).name}, line {frame.lineno}"
 
 
 def _is_flask(value: object) -> bool:

@@ -16,15 +16,17 @@ import struct
 import time
 from typing import Any
 
-from ..data.exchange import Request, Response
+from ..data.exchange import Raised, Request, Response
+from .raised import MAX_FRAMES, MAX_TEXT
 
 MAX_FRAME = 8 << 20
-MAX_DEPTH = 4  # a response frame is {"headers": [[name, value], ...]}: three levels
+MAX_DEPTH = 4  # a response frame is {"raised": {"frames": [[path, line, text], ...]}}: four levels
 _LENGTH = struct.Struct(">I")
 # The bytes that matter to nesting: an escape pair (so that \" does not end a string), a quote, a bracket.
 # One fixed-width token at a time: linear time and constant memory whatever the frame holds.
 _TOKENS = re.compile(rb'\\.|["\[\]{}]', re.DOTALL)
 _NOT_HEADER_TEXT = re.compile("[\x00\r\n\ud800-\udfff]")
+_NOT_TEXT_LINE = re.compile("[\x00\r\ud800-\udfff]")
 
 
 class ProtocolError(Exception):
@@ -94,6 +96,11 @@ def plain_text(value: object, limit: int = 2000) -> str:
     return _NOT_HEADER_TEXT.sub(" ", str(value))[:limit]
 
 
+def plain_lines(value: object, limit: int = 4000) -> str:
+    """A longer message from the child, such as a load error with its frames: lines of data."""
+    return _NOT_TEXT_LINE.sub(" ", str(value))[:limit]
+
+
 def header_text(value: object) -> str:
     """A header name or value as data: what HTTP cannot carry (surrogates, NUL, CR, LF) becomes U+FFFD."""
     return _NOT_HEADER_TEXT.sub("\ufffd", str(value))
@@ -120,12 +127,16 @@ def decode_request(message: dict[str, Any]) -> Request:
 
 
 def encode_response(response: Response) -> dict[str, Any]:
-    return {
+    message: dict[str, Any] = {
         "status": response.status,
         "headers": [list(pair) for pair in response.headers],
         "body": base64.b64encode(response.body).decode(),
         "error": response.error,
     }
+    if response.raised is not None:
+        raised = response.raised
+        message["raised"] = {"kind": raised.kind, "message": raised.message, "frames": [*map(list, raised.frames)]}
+    return message
 
 
 def decode_response(message: dict[str, Any]) -> Response:
@@ -137,6 +148,23 @@ def decode_response(message: dict[str, Any]) -> Response:
             raise TypeError
         pairs = tuple((header_text(key), header_text(value)) for key, value in headers)
         body = base64.b64decode(str(message["body"]), validate=True)
-        return Response(status, pairs, body, plain_text(message.get("error", "")))
+        raised = decode_raised(message.get("raised"))
+        return Response(status, pairs, body, plain_text(message.get("error", "")), raised)
     except (KeyError, TypeError, ValueError):
         raise ProtocolError("a response frame of the wrong shape") from None
+
+
+def decode_raised(value: object) -> Raised | None:
+    """The exception a child reports, each field checked and cut to the bounds a child keeps to itself."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("frames"), list):
+        raise TypeError
+    frames = []
+    for frame in value["frames"][:MAX_FRAMES]:
+        if not isinstance(frame, list) or len(frame) != 3 or not isinstance(frame[1], int):
+            raise TypeError
+        frames.append((plain_text(frame[0], MAX_TEXT), frame[1], plain_text(frame[2], MAX_TEXT)))
+    return Raised(
+        plain_text(value.get("kind", ""), MAX_TEXT), plain_text(value.get("message", ""), MAX_TEXT), tuple(frames)
+    )

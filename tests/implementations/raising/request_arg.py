@@ -1,0 +1,16 @@
+# request.arg instead of request.args: AttributeError on every GET login.
+from flask import Flask, redirect, url_for, request
+app = Flask(__name__)
+
+@app.route('/success/<name>')
+def success(name):
+   return 'welcome %s' % name
+
+@app.route('/login',methods = ['POST', 'GET'])
+def login():
+   if request.method == 'POST':
+      user = request.form['nm']
+      return redirect(url_for('success',name = user))
+   else:
+      user = request.arg.get('nm')  # raises here
+      return redirect(url_for('success',name = user))
