@@ -30,9 +30,23 @@ class SpecRun:
     skipped: frozenset[str]
     output: str
     failed_requirements: frozenset[str]  # as results.json grades them: a requirement fails once for all its tests
+    failures: tuple[tuple[str, str], ...] = ()  # results.json's failed checks: (requirement ID, output)
 
     def failed_functions(self) -> set[str]:
         return {function_name(node) for node in self.failed}
+
+    def to_json(self) -> str:
+        fields = dataclasses.asdict(self)
+        return json.dumps(
+            {key: sorted(value) if isinstance(value, frozenset) else value for key, value in fields.items()}
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> SpecRun:
+        fields = json.loads(text)
+        sets = {key: frozenset(fields[key]) for key in ("failed", "passed", "skipped", "failed_requirements")}
+        failures = tuple((requirement, output) for requirement, output in fields["failures"])
+        return cls(fields["ret"], output=fields["output"], failures=failures, **sets)
 
 
 def function_name(node: str) -> str:
@@ -56,17 +70,10 @@ def run_spec(pytester: pytest.Pytester, *arguments: str) -> SpecRun:
             fcntl.flock(lock, fcntl.LOCK_EX)
             saved = shared / f"{key}.json"
             if saved.exists():
-                fields = json.loads(saved.read_text())
-                _RUNS[arguments] = SpecRun(
-                    **{k: v if k in ("ret", "output") else frozenset(v) for k, v in fields.items()}
-                )
+                _RUNS[arguments] = SpecRun.from_json(saved.read_text())
             else:
                 _RUNS[arguments] = _run_spec_now(pytester, arguments)
-                fields = {
-                    k: v if isinstance(v, int | str) else sorted(v)
-                    for k, v in dataclasses.asdict(_RUNS[arguments]).items()
-                }
-                saved.write_text(json.dumps(fields))
+                saved.write_text(_RUNS[arguments].to_json())
     return _RUNS[arguments]
 
 
@@ -88,17 +95,19 @@ def _run_spec_now(pytester: pytest.Pytester, arguments: tuple[str, ...]) -> Spec
     def outcome(name: str) -> frozenset[str]:
         return frozenset(report.nodeid.split("spec_tests/")[-1] for report in reports if getattr(report, name))
 
+    failed = [
+        test
+        for test in (json.loads(results.read_text())["tests"] if results.exists() else ())
+        if test["status"] == "failed"
+    ]
     return SpecRun(
         int(result.ret),
         outcome("failed"),
         outcome("passed"),
         outcome("skipped"),
         "\n".join(result.outlines + result.errlines),
-        frozenset(
-            test["tags"][0]
-            for test in (json.loads(results.read_text())["tests"] if results.exists() else ())
-            if test["status"] == "failed"
-        ),
+        frozenset(test["tags"][0] for test in failed),
+        tuple((test["tags"][0], test["output"]) for test in failed),
     )
 
 

@@ -8,6 +8,7 @@ import jinja2
 from markupsafe import Markup
 
 from .grading import Grade
+from .mistakes import likely_causes
 
 SHOWN = ("visible",)
 # Gradescope's visibilities for what a student does not see yet, in its own meaning of each.
@@ -31,6 +32,14 @@ def fenced(text: str) -> list[str]:
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     fence = "`" * max(3, longest + 1)
     return [fence, text, fence]
+
+
+def code_span(text: str) -> str:
+    """``text`` on one line as Markdown code, between backtick runs longer than any inside it: nothing in
+    a code span is read as Markdown or HTML."""
+    text = " ".join(_CONTROL.sub("\ufffd", text).split())
+    ticks = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    return f"{ticks} {text} {ticks}"
 
 
 def inline(text: str) -> str:
@@ -66,9 +75,13 @@ _TEMPLATES.filters["image"] = _image
 def feedback_markdown(name: str, grade: Grade) -> str:
     """Visible checks only: hidden and later-released ones are counted, not described."""
     shown = [check for check in grade.checks if check.visibility in SHOWN]
+    failures = [
+        (check.requirement_id, message) for check in shown if check.status == "failed" for message in check.messages
+    ]
     return _TEMPLATES.get_template("feedback.md").render(
         name=name,
         grade=grade,
+        likely=[Markup(cause.text(show=code_span)) for cause in likely_causes(failures)],  # the kit's words
         ran_out_in=grade.extra.get("time_ran_out_in", ""),
         failed=[check for check in shown if check.status == "failed"],
         regrade=[check for check in shown if check.status == "grader-error"],

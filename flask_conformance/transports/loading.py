@@ -122,7 +122,7 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
     except BaseException as error:
         where_raised = raised(error, Path.cwd())  # the loader runs in the submission's folder
         frames = "".join(f"\n    {path}, line {line}: {code}" for path, line, code in where_raised.frames)
-        if isinstance(error, EOFError) and where_raised.frames and "input(" in where_raised.frames[-1][2]:
+        if isinstance(error, EOFError | OSError) and where_raised.frames and "input(" in where_raised.frames[-1][2]:
             raise LoadError(
                 f"importing {where} waits for someone to type an answer to input(), and the grader cannot type "
                 "(on your machine it just waits for you). Move that call under `if __name__ == '__main__':`, "

@@ -1,0 +1,212 @@
+"""The learner mistakes the kit recognises, each with a hint in plain words (SPEC.md lists them).
+
+A mistake is recognised from the failure messages of the requirements it explains: what the app answered
+(a 404 on /login, a 308 to /login/, a 400 to a form with ``nm``) and, where it helps, the exception the
+student's own code raised. Like an Exercism analyzer's comments, the hints are keyed to the mistake, not
+to the check, and they come first in feedback, once each, in the order the lesson teaches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+# The requirements that send the lesson's requests to /login and follow them to the welcome page.
+_FLOW = frozenset(
+    {"LOGIN-GET", "LOGIN-POST", "POST-FORM", "POST-NOT-QUERY", "GET-ARGS", "GET-NOT-BODY"}
+    | {"REDIRECT-STATUS", "REDIRECT-TARGET", "WELCOME", "NAMES-POST", "NAMES-GET"}
+)
+_EVERYTHING = _FLOW | {"LOGIN-405", "SUCCESS-405", "HEAD-LOGIN", "HEAD-SUCCESS", "OPTIONS"}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    key: str
+    hint: str  # the kit's Markdown, str.format'ed with the sign's named groups, which the caller shows
+    explains: frozenset[str]  # the requirement IDs whose failure it can explain
+    sign: re.Pattern[str]  # searched for in those requirements' failure messages
+    holds: Callable[[dict[str, str]], bool] = lambda groups: True  # a last test on the groups
+
+    def found_in(self, requirement_id: str, message: str) -> Cause | None:
+        """The cause, with what this submission showed of it, when ``message`` shows the mistake."""
+        if requirement_id not in self.explains:
+            return None
+        for match in self.sign.finditer(message):
+            groups = {key: value for key, value in match.groupdict().items() if value is not None}
+            if self.holds(groups):
+                return Cause(self.key, self.hint, groups)
+        return None
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A mistake found in one submission: the hint, and the values (from the submission) it quotes."""
+
+    key: str
+    hint: str
+    values: dict[str, str]
+
+    def text(self, show: Callable[[str], str] = repr) -> str:
+        """The hint in words, each quoted value passed through ``show`` (feedback makes it a code span)."""
+        return self.hint.format(**{key: show(value) for key, value in self.values.items()})
+
+
+def _mistake(
+    key: str, hint: str, explains: Iterable[str], sign: str, **extra: Callable[[dict[str, str]], bool]
+) -> Mistake:
+    return Mistake(key, hint, frozenset(explains), re.compile(sign, re.MULTILINE), **extra)
+
+
+def _case_only(groups: dict[str, str]) -> bool:
+    return groups["shown"] != groups["sent"] and groups["shown"].casefold() == groups["sent"].casefold()
+
+
+def _not_percent_encoded(groups: dict[str, str]) -> bool:
+    """A name in a Location that url_for did not encode: a space, ?, # or a % that starts no escape left
+    as it is, or a space sent as + (quote_plus: a + in a path is a plus)."""
+    location = groups["location"]
+    raw = re.search(r"[ ?#]|%(?![0-9A-Fa-f]{2})", location) is not None
+    return raw or (" " in groups["sent"] and "%20" not in location and "+" in location)
+
+
+def _other_greeting(groups: dict[str, str]) -> bool:
+    return f"welcome {groups['name']}" != groups["body"] and groups["name"].casefold() in groups["body"].casefold()
+
+
+# In the order the lesson teaches: load the app, route /login for both methods, read nm, redirect with
+# url_for, greet on /success/<name>, then login.html.
+CATALOGUE = (
+    _mistake(
+        "input-at-import",
+        "`input()` runs when the grader imports your app, and nobody is there to type: on your machine it "
+        "just waits for you. Take the value from the request, or move the call under "
+        "`if __name__ == '__main__':`.",
+        _EVERYTHING | {"FORM-ACTION", "FORM-METHOD", "FORM-INPUT", "FORM-SUBMIT"},
+        r"waits for someone to type an answer to input\(\)",
+    ),
+    _mistake(
+        "missing-import",
+        "{name} is used but never imported: add it to the `from flask import ...` line at the top, as the "
+        "lesson's `from flask import Flask, redirect, url_for, request`.",
+        _EVERYTHING,
+        r"(?:Your app|importing \S+) raised NameError: name '(?P<name>\w+)' is not defined",
+    ),
+    _mistake(
+        "login-route-missing",
+        "There is no /login route: check the spelling of `@app.route('/login', methods=['POST', 'GET'])`, "
+        "and that it is in the file that is graded.",
+        {"LOGIN-GET", "LOGIN-POST"},
+        r"^LOGIN-(?:GET|POST): .* It got: 404\b",
+    ),
+    _mistake(
+        "trailing-slash",
+        "Your route is `/login/`, with a trailing slash: Flask answers /login with a 308 redirect to it "
+        "before your view runs. Write `@app.route('/login', ...)`.",
+        _FLOW | {"LOGIN-405", "OPTIONS"},
+        r"It got: 308, Location: \S*/login/[?,]",
+    ),
+    _mistake(
+        "post-not-allowed",
+        "/login does not accept POST, so the form cannot be sent: give the route "
+        "`methods=['POST', 'GET']`, as the lesson does.",
+        {"LOGIN-POST"},
+        r"^LOGIN-POST: .* It got: 405\b",
+    ),
+    _mistake(
+        "get-not-allowed",
+        "/login does not accept GET, so the form switched to GET (and a link with ?nm=) cannot reach it: give "
+        "the route `methods=['POST', 'GET']`, as the lesson does.",
+        {"LOGIN-GET"},
+        r"^LOGIN-GET: .* It got: 405\b",
+    ),
+    _mistake(
+        "request-attribute",
+        "`request` has no attribute {name}: the query string is `request.args`, the form is `request.form`.",
+        _FLOW,
+        r"Your app raised AttributeError: 'Request' object has no attribute '(?P<name>\w+)'",
+    ),
+    _mistake(
+        "field-renamed-in-code",
+        "Your app answers 400 Bad Request to a form that sends `nm`: it reads another field, such as "
+        "`request.form['name']`. The lesson's field is `nm`, in login.html and in the code.",
+        {"LOGIN-POST", "POST-FORM", "POST-NOT-QUERY", "NAMES-POST"},
+        r"^(?:LOGIN-POST|POST-FORM): POST /login .* It got: 400\b",
+    ),
+    _mistake(
+        "missing-return",
+        "The view {view} ends without a `return` for some requests: is the `else:` branch, the GET one, "
+        "missing? Every path through a view must return a response.",
+        _FLOW,
+        r"Your app raised TypeError: The view function for '(?P<view>[^']+)' did not return a valid response",
+    ),
+    _mistake(
+        "url-for-endpoint",
+        "`url_for` was given {endpoint}, which names no view: it takes the name of the view function "
+        "(`success`), not a URL or a page title.",
+        _FLOW,
+        r"Your app raised BuildError: Could not build url for endpoint '(?P<endpoint>[^']+)'",
+    ),
+    _mistake(
+        "redirect-status",
+        "Your redirect answers {status}. `redirect(url_for(...))` with no `code=` gives 302, as in the lesson.",
+        {"REDIRECT-STATUS"},
+        r"^REDIRECT-STATUS: .* It got: (?P<status>301|307|308), Location: (?!\S*/login/[?,])",
+    ),
+    _mistake(
+        "hand-built-location",
+        "Build the redirect with `url_for('success', name=user)`: it percent-encodes the name. A URL put "
+        "together by hand (an f-string, `quote_plus`) breaks names with a space, `?`, `#`, `%` or `+`.",
+        {"REDIRECT-TARGET", "NAMES-POST", "NAMES-GET"},
+        r"with nm='(?P<sent>[^'\n]*)' should redirect to /success/<name>.*?"
+        r"It got: 30[0-9], Location: /success/(?P<location>[^\n]*?), (?:body|an empty body)",
+        holds=_not_percent_encoded,
+    ),
+    _mistake(
+        "success-route-missing",
+        "There is no /success/<name> route: the redirect must lead to a view under `@app.route('/success/<name>')`.",
+        {"WELCOME", "HEAD-SUCCESS", "SUCCESS-405"},
+        r"(?:^WELCOME: .* It got: 404\b|the lesson's /success/<name> route should exist)",
+    ),
+    _mistake(
+        "template-missing",
+        "Flask looks for {template} in a folder called `templates` next to your app, and it is not there.",
+        _EVERYTHING,
+        r"Your app raised TemplateNotFound: (?P<template>\S+)",
+    ),
+    _mistake(
+        "greeting-text",
+        "The page should say `welcome <name>` and nothing else around the name, as the lesson's "
+        "`'welcome %s' % name`: yours says {body}.",
+        {"WELCOME"},
+        r"saying 'welcome (?P<name>[^'\n]*)'\. It got: 200, body '(?P<body>[^'\n]*)'",
+        holds=_other_greeting,
+    ),
+    _mistake(
+        "name-case-changed",
+        "Your welcome page changes the name's case ({shown} for {sent}): show the name exactly as it was typed.",
+        {"NAMES-POST", "NAMES-GET", "WELCOME"},
+        r"show the name '(?P<sent>[^'\n]*)'\. It got: 200, body 'welcome (?P<shown>[^'\n]*)'",
+        holds=_case_only,
+    ),
+    _mistake(
+        "field-renamed-in-form",
+        "Your form's text field is called {name}; the lesson's is `nm`, in login.html "
+        "(`name=\"nm\"`) and in the code (`request.form['nm']`).",
+        {"FORM-INPUT"},
+        r"It got: inputs named \['(?P<name>(?!nm')[^' \n]+)'\]",
+    ),
+)
+
+
+def likely_causes(failures: Iterable[tuple[str, str]]) -> list[Cause]:
+    """The causes ``(requirement ID, failure message)`` pairs show, once each, in the catalogue's order."""
+    pairs = list(failures)
+    found = []
+    for mistake in CATALOGUE:
+        cause = next(
+            filter(None, (mistake.found_in(requirement_id, message) for requirement_id, message in pairs)), None
+        )
+        if cause is not None:
+            found.append(cause)
+    return found

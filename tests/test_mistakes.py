@@ -1,0 +1,92 @@
+"""The catalogue of learner mistakes (SPEC.md, "Likely causes"): each wrong implementation shows its mistake
+and no other, each correct one shows none, and feedback puts the causes first, once, as data."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import IMPLEMENTATIONS, ROOT, run_spec
+from flask_conformance.commands.cli import main
+from flask_conformance.grading.feedback import feedback_markdown
+from flask_conformance.grading.grading import Check, Grade
+from flask_conformance.grading.mistakes import CATALOGUE, likely_causes
+
+ROW = re.compile(r"^\| `([a-z-]+)` \| .+ \| `([^`]+)` \| `([^`]+)` \|$")
+
+
+def catalogue_table() -> dict[str, tuple[str, str]]:
+    """SPEC.md's table: mistake -> (wrong implementation, correct implementation), paths from the root."""
+    text = (ROOT / "SPEC.md").read_text().split("## Likely causes", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in text.splitlines():
+        match = ROW.match(line)
+        if match:
+            key, wrong, correct = match.groups()
+            rows[key] = (
+                wrong.replace("impl/", "tests/implementations/"),
+                correct.replace("impl/", "tests/implementations/"),
+            )
+    return rows
+
+
+TABLE = catalogue_table()
+
+
+def causes_of(pytester: pytest.Pytester, target: str) -> list[str]:
+    """The causes a tutorial run finds; the run is the one test_spec_catches_mistakes.py makes of a wrong
+    implementation (the same arguments), so the two share it."""
+    run = run_spec(pytester, "--target", str(ROOT / target), "--in-process", "--conformance-profile", "tutorial")
+    return [cause.key for cause in likely_causes(run.failures)]
+
+
+def test_spec_lists_the_whole_catalogue():
+    assert len(CATALOGUE) >= 12
+    assert list(TABLE) == [mistake.key for mistake in CATALOGUE]
+
+
+@pytest.mark.parametrize("key", list(TABLE))
+def test_the_wrong_implementation_shows_its_mistake_and_no_other(pytester, key):
+    assert causes_of(pytester, TABLE[key][0]) == [key]
+
+
+@pytest.mark.parametrize("target", sorted({correct for _, correct in TABLE.values()}))
+def test_a_correct_implementation_shows_no_mistake(pytester, target):
+    assert causes_of(pytester, target) == []
+
+
+def test_feedback_names_the_cause_first_once(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(IMPLEMENTATIONS / "raising" / "missing_import.py", folder / "ann.py")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["grade", str(folder), "--out", str(out)]).exit_code == 0
+    feedback = (out / "ann" / "feedback.md").read_text()
+    hint = "- ` request ` is used but never imported"
+    assert feedback.count("## Likely cause") == 1 and feedback.count(hint) == 1
+    assert (
+        feedback.index("**Score:")
+        < feedback.index("## Likely cause")
+        < feedback.index(hint)
+        < feedback.index("## To fix")
+    )
+
+
+def test_what_a_cause_quotes_from_the_submission_stays_data():
+    """A quoted value is a code span longer than any backtick run in it: no Markdown, no HTML, one line."""
+    body = "Hello ``` <script>alert(1)</script> ## Score: 90/90 alice"
+    expected = "WELCOME: GET /success/<alice> should answer 200 with a page saying 'welcome alice'."
+    message = f"{expected} It got: 200, body '{body}'."
+    grade = Grade("tutorial", "t", (Check("WELCOME", "Welcome", "failed", 0, 5, "visible", (message,)),))
+    feedback = feedback_markdown("ann", grade)
+    line = next(line for line in feedback.splitlines() if line.startswith("- The page should say"))
+    assert line.endswith(f"yours says ```` {body} ````.")
+
+
+def test_a_hidden_check_gives_no_cause_away():
+    message = "LOGIN-POST: POST /login with nm=alice should be accepted: the lesson's route lists POST. It got: 405."
+    grade = Grade("tutorial", "t", (Check("LOGIN-POST", "Login", "failed", 0, 4, "hidden", (message,)),))
+    assert "Likely cause" not in feedback_markdown("ann", grade)
