@@ -15,7 +15,8 @@ def test_hypothesis_failure_reports_the_smallest_name_as_curl(pytester):
     assert "curl -i -X POST -H 'Content-Type: application/x-www-form-urlencoded'" in message
     assert "should redirect to /success/<name>" in message
     assert "It got: 302, Location: /success/" in message
-    assert "(smallest failing example found: batch=[" in message
+    assert "(smallest failing example found: 'a?b')" in message  # the first hard case, no parameter name
+    assert "nm='a?b' (it has `?`) should redirect" in message
     assert "Traceback" not in run.output
     assert "flask_conformance/" not in run.output
 
@@ -37,3 +38,19 @@ def test_curl_line_reproduces_the_request(pytester, serve_wsgi):
     ).stdout
     assert answer.endswith(exchange.response.header("Location"))
     assert exchange.response.header("Location") == "/success/Zo%C3%AB%20&%20co%3F"
+
+
+def test_an_app_that_fails_every_name_is_shown_failing_for_a_plain_one(pytester):
+    run = run_spec(pytester, "--target", str(IMPLEMENTATIONS / "wrong" / "welcome_with_counter.py"))
+    message = run.output.split("_ test_names_by_post _")[1].split("\n_")[0]
+    assert "should answer 200 and show the name 'alice'. It got: 200, body 'welcome alice" in message
+    assert "(smallest failing example found: 'alice')" in message
+    assert "batch" not in run.output
+
+
+def test_a_missing_redirect_is_said_in_words(pytester):
+    run = run_spec(pytester, "--target", str(IMPLEMENTATIONS / "wrong" / "no_redirect.py"))
+    message = run.output.split("_ test_names_by_get _")[1].split("\n_")[0]
+    assert "GET /login with nm='alice' should redirect to /success/<name>" in message
+    assert "; it is not redirected. It got: 200, body 'welcome alice'." in message
+    assert "None" not in message

@@ -15,7 +15,15 @@ def test_smallest_example_line(lead):
         f"{lead}: test_names_by_get(\n    client=<flask_conformance.targets.client.Client object at 0x7f>,"
         "\n    batch=[' '],\n)"
     )
-    assert failure_text(error) == "NAMES-GET: message\n    (smallest failing example found: batch=[' '])"
+    assert failure_text(error) == "NAMES-GET: message\n    (smallest failing example found: ' ')"
+
+
+def test_several_arguments_keep_their_values_without_their_names():
+    error = ConformanceFailure("X: message")
+    error.add_note(
+        "Falsifying example: test_x(\n    client=<Client object at 0x7f>,\n    name='a b',\n    method='GET',\n)"
+    )
+    assert failure_text(error) == "X: message\n    (smallest failing example found: 'a b', 'GET')"
 
 
 def test_other_notes_are_left_out():

@@ -385,7 +385,8 @@ def test_location_injection_stays_data_in_every_report(hostile_class):
     feedback = (out / "location_injection" / "feedback.md").read_text()
     headings = [line for line in feedback.splitlines() if line.startswith("#")]
     assert all(
-        re.fullmatch(r"(# Feedback for \w+|## (To fix|Passed|Not checked)|### [A-Z0-9-]+: .+)", h) for h in headings
+        re.fullmatch(r"(# Feedback for \w+|## (Likely cause|To fix|Passed|Not checked)|### [A-Z0-9-]+: .+)", h)
+        for h in headings
     )
     assert not re.search(r"^\s*Score: 90", feedback, re.MULTILINE)
     fences = re.findall(r"^(`{3,})$", feedback, re.MULTILINE)

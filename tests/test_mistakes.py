@@ -37,9 +37,16 @@ TABLE = catalogue_table()
 
 
 def causes_of(pytester: pytest.Pytester, target: str) -> list[str]:
-    """The causes a tutorial run finds; the run is the one test_spec_catches_mistakes.py makes of a wrong
-    implementation (the same arguments), so the two share it."""
-    run = run_spec(pytester, "--target", str(ROOT / target), "--in-process", "--conformance-profile", "tutorial")
+    """The causes a run of ``target`` finds. The run is one another test makes too, with the same arguments,
+    so that the two share it: a wrong implementation's tutorial run (test_spec_catches_mistakes.py), a
+    correct one's (test_correct_implementation_passes_tutorial), a reference's (test_target_kinds.py)."""
+    path = str(ROOT / target)
+    if target.startswith("tests/implementations/correct/"):
+        run = run_spec(pytester, "--target", path, "--in-process", "-m", "not browser")
+    elif target.startswith("reference_app/"):
+        run = run_spec(pytester, "--target", path)
+    else:
+        run = run_spec(pytester, "--target", path, "--in-process", "--conformance-profile", "tutorial")
     return [cause.key for cause in likely_causes(run.failures)]
 
 

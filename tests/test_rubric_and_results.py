@@ -51,7 +51,7 @@ def test_results_json_shape(pytester):
         "extra_data",
         "tests",
     }
-    assert results["output_format"] == results["test_output_format"] == "text"
+    assert results["output_format"] == results["test_output_format"] == "md"  # rendered: the hints' code
     assert results["extra_data"]["isolation"].startswith("sandbox: ")
     failed = [test for test in results["tests"] if test["status"] == "failed"]
     assert {test["tags"][0] for test in failed} >= {"REDIRECT-STATUS"}
@@ -60,12 +60,14 @@ def test_results_json_shape(pytester):
     redirect = next(test for test in failed if test["tags"][0] == "REDIRECT-STATUS")
     assert redirect["score"] == 0 and redirect["max_score"] == 4
     assert "curl -i" in redirect["output"] and "REDIRECT-STATUS:" in redirect["output"]
+    assert redirect["output"].startswith("```\nREDIRECT-STATUS:") and redirect["output"].endswith("\n```")
+    assert "**Likely cause**\n\n- Your redirect answers ` 307 `." in results["output"]
     assert results["score"] == sum(test["score"] for test in results["tests"])
     # A single file has no form page: those checks are neither passed nor failed, so not in "tests".
     unchecked = {"FORM-ACTION", "FORM-METHOD", "FORM-INPUT", "FORM-SUBMIT", "BROWSER-POST", "BROWSER-GET"}
     assert not unchecked & {test["tags"][0] for test in results["tests"]}
     assert {test["status"] for test in results["tests"]} == {"passed", "failed"}
-    assert "Not checked for this kind of target: FORM-ACTION (" in results["output"]
+    assert "Not checked for this kind of target: FORM-ACTION \\(" in results["output"]  # Markdown-escaped
     for requirement_id in unchecked:
         assert requirement_id in results["output"]
 

@@ -72,16 +72,25 @@ _TEMPLATES.filters["submission_name"] = lambda name: Markup(name) if _SAFE_NAME.
 _TEMPLATES.filters["image"] = _image
 
 
+def likely_cause_hints(grade: Grade) -> list[Markup]:
+    """The hints for the mistakes the visible failed checks show, as Markdown: the kit's words, with what
+    they quote from the submission in code spans."""
+    failures = [
+        (check.requirement_id, message)
+        for check in grade.checks
+        if check.visibility in SHOWN and check.status == "failed"
+        for message in check.messages
+    ]
+    return [Markup(cause.text(show=code_span)) for cause in likely_causes(failures)]
+
+
 def feedback_markdown(name: str, grade: Grade) -> str:
     """Visible checks only: hidden and later-released ones are counted, not described."""
     shown = [check for check in grade.checks if check.visibility in SHOWN]
-    failures = [
-        (check.requirement_id, message) for check in shown if check.status == "failed" for message in check.messages
-    ]
     return _TEMPLATES.get_template("feedback.md").render(
         name=name,
         grade=grade,
-        likely=[Markup(cause.text(show=code_span)) for cause in likely_causes(failures)],  # the kit's words
+        likely=likely_cause_hints(grade),
         ran_out_in=grade.extra.get("time_ran_out_in", ""),
         failed=[check for check in shown if check.status == "failed"],
         regrade=[check for check in shown if check.status == "grader-error"],

@@ -158,7 +158,7 @@ CATALOGUE = (
         "Build the redirect with `url_for('success', name=user)`: it percent-encodes the name. A URL put "
         "together by hand (an f-string, `quote_plus`) breaks names with a space, `?`, `#`, `%` or `+`.",
         {"REDIRECT-TARGET", "NAMES-POST", "NAMES-GET"},
-        r"with nm='(?P<sent>[^'\n]*)' should redirect to /success/<name>.*?"
+        r"with nm='(?P<sent>[^'\n]*)'(?: \([^)\n]*\))? should redirect to /success/<name>.*?"
         r"It got: 30[0-9], Location: /success/(?P<location>[^\n]*?), (?:body|an empty body)",
         holds=_not_percent_encoded,
     ),
@@ -186,7 +186,7 @@ CATALOGUE = (
         "name-case-changed",
         "Your welcome page changes the name's case ({shown} for {sent}): show the name exactly as it was typed.",
         {"NAMES-POST", "NAMES-GET", "WELCOME"},
-        r"show the name '(?P<sent>[^'\n]*)'\. It got: 200, body 'welcome (?P<shown>[^'\n]*)'",
+        r"show the name '(?P<sent>[^'\n]*)'(?: \([^)\n]*\))?\. It got: 200, body 'welcome (?P<shown>[^'\n]*)'",
         holds=_case_only,
     ),
     _mistake(

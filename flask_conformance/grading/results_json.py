@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data.atomic_file import write_atomically
+from .feedback import fenced, inline, likely_cause_hints
 from .grading import Grade
 
 
@@ -18,20 +19,24 @@ def gradescope_results(grade: Grade) -> dict[str, Any]:
     nothing either way, and named in the top-level ``output``."""
     checked = [check for check in grade.checks if check.status != "skipped"]
     unchecked = [check for check in grade.checks if check.status == "skipped"]
-    output = grade.summary()
+    lines = [inline(grade.summary())]
+    hints = likely_cause_hints(grade)
+    if hints:
+        lines += ["", "**Likely cause**", "", *(f"- {hint}" for hint in hints)]
     if unchecked:
-        output += "\nNot checked for this kind of target: " + "; ".join(
+        lines += ["", "Not checked for this kind of target: " + inline("; ".join(
             f"{check.requirement_id} ({check.messages[0] if check.messages else 'no form page'})" for check in unchecked
-        )
+        ))]  # fmt: skip
     return {
         "score": grade.score,
         "max_score": grade.max_score,
         "execution_time": round(grade.execution_time, 3),
-        "output": output,
+        "output": "\n".join(lines),
         "visibility": "visible",
-        # Plain text, never Markdown or HTML: outputs quote what submissions sent.
-        "output_format": "text",
-        "test_output_format": "text",
+        # Markdown, so that Gradescope renders the hints: what a submission sent is escaped on one line or
+        # sits in a fence it cannot close, as in feedback.md.
+        "output_format": "md",
+        "test_output_format": "md",
         "extra_data": dict(grade.extra),
         "tests": [
             {
@@ -41,7 +46,7 @@ def gradescope_results(grade: Grade) -> dict[str, Any]:
                 "max_score": check.max_score,
                 # Gradescope knows passed and failed: a grader error keeps its points, tagged for a regrade.
                 "status": "failed" if check.status == "failed" else "passed",
-                "output": "\n\n".join(check.messages) if check.messages else "Passed.",
+                "output": "\n".join(fenced("\n\n".join(check.messages))) if check.messages else "Passed.",
                 "visibility": check.visibility,
                 "tags": [check.requirement_id, grade.profile]
                 + (["grader-error"] if check.status == "grader-error" else []),

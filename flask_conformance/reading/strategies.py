@@ -15,6 +15,22 @@ LONG_NAME = 200  # POLICY.md: names must reach at least 200 characters
 NON_ASCII_SAMPLES = ("Zoë", "日本", "Ωmega", "ñandú", "emoji 😀", "ß", "İ", "\u00a0", "\u200b")
 
 
+def what_is_special(name: str) -> str:
+    """What sets a failing name apart from a plain one, in a student's words ("" for a plain name)."""
+    found = []
+    if len(name) >= LONG_NAME:
+        found.append(f"{len(name)} characters")
+    if name != name.strip():
+        found.append("a space at an end")
+    elif " " in name:
+        found.append("a space")
+    marks = sorted({character for character in name if character in TRICKY_CHARACTERS and character not in " \t"})
+    found += [f"`{mark}`" for mark in marks[:6]]
+    if any(ord(character) > 127 for character in name):
+        found.append("letters beyond ASCII")
+    return f"it has {', '.join(found)}" if found else ""
+
+
 def routable(name: str) -> str:
     """A lone ``.`` or ``..`` is removed from a URL by normalisation: make it a routable name.
 
