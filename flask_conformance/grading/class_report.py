@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..data.atomic_file import write_atomically
 from ..data.requirements import REQUIREMENTS
+from .report_charts import histogram_svg, pass_rate_svg
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("flask_conformance", "templates"),
@@ -32,9 +33,6 @@ def _results(out: Path, name: str) -> dict[str, Any]:
 
 
 def class_report_html(out: Path, records: list[Any], profile: str) -> str:
-    # matplotlib takes a quarter of a second to import: only when a report is drawn, not on every start
-    from .report_charts import histogram_svg, pass_rate_svg
-
     fractions = [record.score / record.max_score if record.max_score else 0.0 for record in records]
     tallies: dict[str, list[int]] = {}
     for record in records:
