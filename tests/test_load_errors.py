@@ -42,3 +42,30 @@ def test_unloadable_submission_in_sandbox(pytester, name):
 def test_unloadable_submission_in_process(pytester, name):
     run = run_spec(pytester, "--target", str(BROKEN / name), "--in-process")
     assert_one_clear_message(run, EXPECTED[name])
+
+
+ADVISES_A_FLAG = ["no_app.py", "two_apps.py"]
+
+
+@pytest.mark.parametrize("name", ADVISES_A_FLAG)
+def test_a_single_run_tells_its_user_which_flag_to_pass(pytester, name):
+    assert "(Grading it by hand: `--target " in run_spec(pytester, "--target", str(BROKEN / name)).output
+
+
+@pytest.mark.parametrize("name", ADVISES_A_FLAG)
+def test_a_batch_tells_a_student_what_to_do_not_which_flag_to_pass(tmp_path, name):
+    """--target is the command line's remedy; a student graded in a batch cannot pass it. (No pytester here:
+    its module snapshot would drop what drawing report.html imports, for every later test of the worker.)"""
+    from click.testing import CliRunner
+
+    from flask_conformance.commands.cli import main
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "ann.py").write_text((BROKEN / name).read_text())
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["grade", str(folder), "--out", str(out)]).exit_code == 0
+    for written in ("feedback.md", "results.json"):
+        text = (out / "ann" / written).read_text()
+        assert "ann.py" in text and "--target" not in text and "Grading it by hand" not in text
+    assert "--target" not in (out / "grades.csv").read_text()

@@ -17,6 +17,7 @@ from ..grading.grading import Grade, grade
 from ..grading.results_json import write_results
 from ..pytest_plugin.plugin import COLLECTOR, PLUGIN, SPEC_DIRECTORY
 from ..pytest_plugin.results_collector import replay
+from ..transports import loading
 from ..transports.transport import time_ran_out
 from .discovery import Submission
 from .records import Record, status_of
@@ -123,10 +124,20 @@ def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Recor
     seconds = time.monotonic() - started
     if catcher.grade is None:
         raise RuntimeError("the spec run ended without a grade; see grader.log")
-    result = catcher.grade
+    result = for_students(catcher.grade)
+    write_results(folder / "results.json", result)
     write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return Record.of(submission.name, result, status_of(result), seconds, peak_memory_mb=round(peak, 1))
+
+
+def for_students(grade: Grade) -> Grade:
+    """The grade as a student reads it: a load error without the advice for a user of the command line."""
+    checks = tuple(
+        replace(check, messages=tuple(loading.for_students(message) for message in check.messages))
+        for check in grade.checks
+    )
+    return replace(grade, load_error=loading.for_students(grade.load_error), checks=checks)
 
 
 def failed_record(

@@ -13,6 +13,7 @@ import contextlib
 import importlib
 import importlib.util
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,21 @@ from .raised import MAX_TEXT, raised
 CONVENTIONAL_FILES = ("app.py", "main.py", "wsgi.py", "application.py", "server.py", "run.py", "flask_app.py")
 CONVENTIONAL_NAMES = ("app", "application")
 FACTORY_NAMES = ("create_app", "make_app")
+
+
+# What a user of the command line can do about a load error, beside what the student can: name the app with
+# --target. A batch's feedback leaves it out (``for_students``): a student cannot pass a flag to the grader.
+_BY_HAND = " (Grading it by hand: `--target {target}`.)"
+_BY_HAND_SENTENCE = re.compile(r" \(Grading it by hand: `--target [^`\n]*`\.\)")
+
+
+def by_hand(target: object) -> str:
+    return _BY_HAND.format(target=target)
+
+
+def for_students(text: str) -> str:
+    """A load error as a student reads it in a batch's feedback: without the command line's flags."""
+    return _BY_HAND_SENTENCE.sub("", text)
 
 
 class LoadError(Exception):
@@ -154,14 +170,14 @@ def find_app(module: Any, attribute: str | None, where: str) -> tuple[Callable[.
     if len(found) > 1:
         raise LoadError(
             f"{where} defines {len(found)} Flask apps ({', '.join(found)}) and none is called `app`. "
-            f"Say which one to grade: `--target {where}:{found[0]}`."
+            f"Call the one to grade `app`.{by_hand(f'{where}:{found[0]}')}"
         )
     for name in FACTORY_NAMES:
         if callable(getattr(module, name, None)):
             return _from_attribute(module, name + "()", where), f"{where}:{name}()"
     raise LoadError(
         f"no Flask app found in {where}: no module-level Flask object and no create_app() factory. "
-        "Define `app = Flask(__name__)` at module level, or name it: `--target file.py:my_app`."
+        f"Define `app = Flask(__name__)` at module level.{by_hand('file.py:my_app')}"
     )
 
 
@@ -196,8 +212,8 @@ def _load_folder(folder: Path) -> tuple[Callable[..., Any], str]:
     candidates = folder_candidates(folder)
     if not candidates:
         raise LoadError(
-            f"no Python file in {folder} is called app.py or mentions Flask. Put the app in {folder}/app.py, "
-            "or name the file: `--target folder/file.py`."
+            f"no Python file in the folder is called app.py or mentions Flask. Put the app in app.py."
+            f"{by_hand(f'{folder}/file.py')}"
         )
     errors: list[str] = []
     found: list[tuple[Callable[..., Any], str]] = []
@@ -214,8 +230,8 @@ def _load_folder(folder: Path) -> tuple[Callable[..., Any], str]:
     if len(found) > 1:
         names = ", ".join(description for _, description in found)
         raise LoadError(
-            f"{folder} has several Flask apps ({names}) and no app.py. "
-            f"Say which one to grade: `--target {folder}/{found[0][1].split(':')[0]}`."
+            f"the folder has several Flask apps ({names}) and no app.py. Put the one to grade in app.py."
+            f"{by_hand(folder / found[0][1].split(':')[0])}"
         )
     raise LoadError(
         errors[0] if len(errors) == 1 else f"no Flask app could be loaded from {folder}: " + " | ".join(errors)
