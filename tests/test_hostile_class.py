@@ -114,7 +114,7 @@ def _creators(process: Path) -> set[int]:
 
 def _zombie(process: Path) -> bool:
     """An exited process its parent has not yet reaped: it holds nothing, and its cgroup is already gone."""
-    return (process / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    return _stat(process)[0] == "Z"
 
 
 def _in_a_live_grade(process: Path) -> bool:
@@ -135,7 +135,12 @@ def _sandboxes_started_by(grader: int) -> list[str]:
 
 
 def _parent(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return int(_stat(Path(f"/proc/{pid}"))[1])
+
+
+def _stat(process: Path) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses)."""
+    return (process / "stat").read_text().rsplit(")", 1)[1].split()
 
 
 def _failed(out: Path, name: str) -> set[str]:

@@ -44,7 +44,13 @@ class Raised:
 
     def lines(self) -> list[str]:
         head = f"Your app raised {self.kind}" + (f": {self.message}" if self.message else "")
-        return [head, *(f"  {path}, line {line}: {code}" for path, line, code in self.frames)]
+        return [head, *(f"  {frame_text(frame)}" for frame in self.frames)]
+
+
+def frame_text(frame: Frame) -> str:
+    """One frame as a student reads it: ``app.py, line 7: return request.arg``."""
+    path, line, code = frame
+    return f"{path}, line {line}: {code}"
 
 
 @dataclass(frozen=True)

@@ -25,26 +25,34 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 
 
+def _ticks_beyond(text: str, at_least: int) -> str:
+    """A run of backticks longer than any in ``text``, and at least ``at_least`` long."""
+    return "`" * max(at_least, max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_CONTROL.sub("\ufffd", text).split())
+
+
 def fenced(text: str) -> list[str]:
     """``text`` as a code block it cannot break out of: its fence is longer than any run of backticks in it,
     and nothing inside a code block is read as Markdown or HTML."""
     text = _CONTROL.sub("\ufffd", text.strip("\n"))
-    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
-    fence = "`" * max(3, longest + 1)
+    fence = _ticks_beyond(text, 3)
     return [fence, text, fence]
 
 
 def code_span(text: str) -> str:
     """``text`` on one line as Markdown code, between backtick runs longer than any inside it: nothing in
     a code span is read as Markdown or HTML."""
-    text = " ".join(_CONTROL.sub("\ufffd", text).split())
-    ticks = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    text = _one_line(text)
+    ticks = _ticks_beyond(text, 1)
     return f"{ticks} {text} {ticks}"
 
 
 def inline(text: str) -> str:
     """``text`` on one line of Markdown, every character that could start markup escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(_CONTROL.sub("\ufffd", text).split()))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _one_line(text))
 
 
 def _markdown_text(value: object) -> object:

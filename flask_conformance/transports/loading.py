@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..data.exchange import frame_text
 from .raised import MAX_TEXT, raised
 
 CONVENTIONAL_FILES = ("app.py", "main.py", "wsgi.py", "application.py", "server.py", "run.py", "flask_app.py")
@@ -121,7 +122,7 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
         return action()
     except SyntaxError as error:
         file = Path(error.filename or where).name
-        shown = f"\n    {file}, line {error.lineno}: {error.text.strip()[:MAX_TEXT]}" if error.text else ""
+        shown = f"\n    {frame_text((file, error.lineno or 0, error.text.strip()[:MAX_TEXT]))}" if error.text else ""
         raise LoadError(
             f"{where} has a syntax error at line {error.lineno}: {error.msg}. "
             f"Run `python -m py_compile {file}` to see it, and fix it.{shown}"
@@ -137,7 +138,7 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
         raise LoadError(f"importing {where} ran out of memory: it allocates without bound at module level.") from None
     except BaseException as error:
         where_raised = raised(error, Path.cwd())  # the loader runs in the submission's folder
-        frames = "".join(f"\n    {path}, line {line}: {code}" for path, line, code in where_raised.frames)
+        frames = "".join(f"\n    {frame_text(frame)}" for frame in where_raised.frames)
         if isinstance(error, EOFError | OSError) and where_raised.frames and "input(" in where_raised.frames[-1][2]:
             raise LoadError(
                 f"importing {where} waits for someone to type an answer to input(), and the grader cannot type "
