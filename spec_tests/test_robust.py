@@ -86,8 +86,16 @@ def test_no_server_errors(client, lesson_routes, method, path, query, body):
     content, content_type = body
     headers = (("Content-Type", content_type),) if content_type else ()
     exchange = client.send_raw(method, path, query=query, body=content, headers=headers)
-    if not exchange.response.answered or exchange.response.status >= 500:
-        client.fail("no request should make the app fail with a 5xx: a bad request deserves a 4xx", exchange)
+    if server_error(exchange.response):
+        client.fail(
+            "no request should make the app fail with a 5xx: a bad request deserves a 4xx",
+            client.shortest_alike(exchange, server_error),
+            request_is_the_example=True,
+        )
+
+
+def server_error(response):
+    return not response.answered or response.status >= 500
 
 
 def flow_ends_well(client, method, name):

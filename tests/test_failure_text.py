@@ -30,3 +30,20 @@ def test_other_notes_are_left_out():
     error = ConformanceFailure("X: message")
     error.add_note("(note: 1 other explicit example also failed with this error)")
     assert failure_text(error) == "X: message"
+
+
+def test_hypothesis_comments_and_fixture_values_are_left_out():
+    error = ConformanceFailure("X: message")
+    error.add_note(
+        "Falsifying example: test_x(\n    client=<Client object at 0x7f>,\n    lesson_routes=None,\n"
+        "    method='POST',  # or any other generated value\n    name='a#b',\n)"
+    )
+    assert failure_text(error, ["client", "lesson_routes"]) == (
+        "X: message\n    (smallest failing example found: 'POST', 'a#b')"
+    )
+
+
+def test_a_failure_whose_request_is_the_example_says_it_once():
+    error = ConformanceFailure("X: message\n    curl -i 'http://localhost:5000/login?nm'", request_is_the_example=True)
+    error.add_note("Falsifying example: test_x(\n    method='GET',\n    path='/login',\n    query='nm',\n)")
+    assert failure_text(error) == "X: message\n    curl -i 'http://localhost:5000/login?nm'"

@@ -97,3 +97,28 @@ def test_a_hidden_check_gives_no_cause_away():
     message = "LOGIN-POST: POST /login with nm=alice should be accepted: the lesson's route lists POST. It got: 405."
     grade = Grade("tutorial", "t", (Check("LOGIN-POST", "Login", "failed", 0, 4, "hidden", (message,)),))
     assert "Likely cause" not in feedback_markdown("ann", grade)
+
+
+def test_feedback_on_two_mistakes_reads_top_down(tmp_path):
+    """Score, then the causes in the lesson's order, then what to fix in that order, then the details: a
+    student reads what to do first before any list of what passed."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(IMPLEMENTATIONS / "mistakes" / "two_mistakes.py", folder / "ann.py")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["grade", str(folder), "--out", str(out)]).exit_code == 0
+    lines = (out / "ann" / "feedback.md").read_text().splitlines()
+    outline = [line.split(" (")[0] for line in lines if line.startswith(("#", "**Score", "- Your", "- The page"))]
+    assert outline == [
+        "# Feedback for ann",
+        "**Score: 64 / 73**",
+        "## Likely cause",
+        "- Your redirect answers ` 307 `. `redirect(url_for(...))` with no `code=` gives 302, as in the lesson.",
+        "- The page should say `welcome <name>` and nothing else around the name, as the lesson's `'welcome %s' % "
+        "name`: yours says ` hello alice `.",
+        "## To fix",
+        "### REDIRECT-STATUS: /login answers directly with 302 or 303",
+        "### WELCOME: GET /success/\\<name\\> is 200 and shows welcome \\<name\\>",
+        "## Passed",
+        "## Not checked",
+    ]

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import shlex
 
+from .encoding import FORM_CONTENT_TYPE
 from .exchange import Exchange, Response
 
 
 def curl_line(exchange: Exchange) -> str:
-    """The request as a ``curl`` line a student can paste into a terminal."""
+    """The request as the shortest ``curl`` line that sends it, for a student to paste into a terminal.
+
+    A body goes as ``--data-binary``, which already means POST and a form's Content-Type to curl: neither
+    is spelt out unless the request differs (another method, another type, or none)."""
     words = ["curl", "-i"]
-    method = exchange.request.method
-    if method == "HEAD":
+    request = exchange.request
+    content_type = next((value for key, value in request.headers if key.lower() == "content-type"), None)
+    if request.method == "HEAD":
         words.append("--head")
-    elif method != "GET" or exchange.request.body:
-        words += ["-X", method]
-    for key, value in exchange.request.headers:
-        if key.lower() != "content-length":
+    elif request.method != ("POST" if request.body else "GET"):
+        words += ["-X", request.method]
+    implied = {"content-length"} | ({"content-type"} if request.body and content_type == FORM_CONTENT_TYPE else set())
+    for key, value in request.headers:
+        if key.lower() not in implied:
             words += ["-H", f"{key}: {value}"]
+    if request.body and content_type is None:
+        words += ["-H", "Content-Type:"]  # curl would add a form's type to a body; this request had none
     quoted = [shlex.quote(word) for word in words]
-    if exchange.request.body:
-        quoted += ["--data-binary", shell_bytes(exchange.request.body)]
+    if request.body:
+        quoted += ["--data-binary", shell_bytes(request.body)]
     quoted.append(shlex.quote(exchange.url))
     return " ".join(quoted)
 

@@ -160,7 +160,7 @@ def pytest_runtest_makereport(
         from ..targets.failure_text import failure_text
 
         if call.excinfo.errisinstance(ConformanceFailure):
-            report.longrepr = failure_text(call.excinfo.value)
+            report.longrepr = failure_text(call.excinfo.value, getattr(item, "fixturenames", ()))
         elif call.excinfo.errisinstance(GraderError):
             report.longrepr = f"GRADER ERROR: {call.excinfo.value}"
             report.user_properties.append((PROPERTY, str(call.excinfo.value)))

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NoReturn
 from urllib.parse import urlsplit
 
 from ..data.curl import curl_line, describe
 from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart, success_path
-from ..data.exchange import Exchange, Request
+from ..data.exchange import Exchange, Request, Response
 from ..reading.urls import name_in_path, resolve, same_origin
 from ..transports.transport import Transport
 
 
 class ConformanceFailure(AssertionError):
-    """A check that failed; its text is the whole message a student sees."""
+    """A check that failed; its text is the whole message a student sees. ``request_is_the_example``: the
+    generated example is the request its curl line shows, so Hypothesis's spelling of it would only repeat
+    it (or contradict it, once the request is shortened)."""
+
+    def __init__(self, text: str, *, request_is_the_example: bool = False) -> None:
+        super().__init__(text)
+        self.request_is_the_example = request_is_the_example
 
 
 class Client:
@@ -65,6 +72,24 @@ class Client:
             self.fail(f"{request.method} {request.path} should get an answer", exchange)
         return exchange
 
+    def shortest_alike(self, exchange: Exchange, fails: Callable[[Response], bool]) -> Exchange:
+        """The shortest request that still ``fails`` as ``exchange`` did: its body and its query string
+        dropped where they have no bearing on the failure, so that the curl line a student is shown holds
+        only what matters. The shortest candidate first; ``exchange`` itself when nothing can go."""
+        request = exchange.request
+        bare_headers = tuple((key, value) for key, value in request.headers if key.lower() != "content-type")
+        candidates = [
+            Request(request.method, request.path, "", bare_headers, b""),
+            Request(request.method, request.path, request.query, bare_headers, b""),
+            Request(request.method, request.path, "", request.headers, request.body),
+        ]
+        for candidate in candidates:
+            if len(candidate.query) + len(candidate.body) < len(request.query) + len(request.body):
+                response = self.transport.handle_request(candidate)
+                if fails(response):
+                    return Exchange(self.base_url, candidate, response)
+        return exchange
+
     def login(self, method: str, name: str) -> Exchange:
         """The lesson's flow: ``nm`` in the form for POST, in the query string for GET."""
         if method == "POST":
@@ -113,7 +138,14 @@ class Client:
     def welcome(self, name: str) -> Exchange:
         return self.send("GET", success_path(name))
 
-    def fail(self, expected: str, exchange: Exchange | None = None, got: str | None = None) -> NoReturn:
+    def fail(
+        self,
+        expected: str,
+        exchange: Exchange | None = None,
+        got: str | None = None,
+        *,
+        request_is_the_example: bool = False,
+    ) -> NoReturn:
         """End the check with a message in the student's terms.
 
         ``expected`` is the lesson's expectation as a sentence; what came back is
@@ -127,4 +159,4 @@ class Client:
             lines.append(f"    {curl_line(exchange)}")
         elif got:
             lines[0] += f" It got: {got}."
-        raise ConformanceFailure("\n".join(lines))
+        raise ConformanceFailure("\n".join(lines), request_is_the_example=request_is_the_example)

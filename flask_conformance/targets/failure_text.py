@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
+from collections.abc import Iterable
+
+from .client import ConformanceFailure
 
 _FALSIFYING = re.compile(
     r"^(?:Falsifying|Failing)(?: explicit)? (?:example|test case): \w+\((?P<arguments>.*)\)$", re.DOTALL
@@ -14,15 +19,37 @@ _PARAMETER_NAME = re.compile(r"(?:(?<=^)|(?<=, ))\w+=")
 _ONE_ITEM_LIST = re.compile(r"^\[(?P<item>'[^']*'|\"[^\"]*\")\]$")
 
 
-def failure_text(error: BaseException) -> str:
-    """The failure's message, plus Hypothesis's smallest example when there is one."""
+def failure_text(error: BaseException, fixtures: Iterable[str] = ()) -> str:
+    """The failure's message, plus Hypothesis's smallest example when there is one and the message does not
+    already show it as its request. ``fixtures`` are the test's fixture names: what they hold (an object,
+    ``None``) is the kit's, not an example's."""
     lines = [str(error)]
+    if isinstance(error, ConformanceFailure) and error.request_is_the_example:
+        return lines[0]
+    own = re.compile(rf"\s*(?:{'|'.join(map(re.escape, fixtures))})=[^,]*,?") if fixtures else None
     for note in getattr(error, "__notes__", []):
         match = _FALSIFYING.match(note.strip())
         if match:
-            arguments = " ".join(_FIXTURE_ARGUMENT.sub("", match["arguments"]).split()).strip(", ")
+            arguments = _without_comments(match["arguments"])
+            arguments = own.sub("", arguments) if own else arguments
+            arguments = " ".join(_FIXTURE_ARGUMENT.sub("", arguments).split()).strip(", ")
             arguments = _PARAMETER_NAME.sub("", arguments)
             arguments = _ONE_ITEM_LIST.sub(r"\g<item>", arguments)
             if arguments:
                 lines.append(f"    (smallest failing example found: {arguments})")
     return "\n".join(lines)
+
+
+def _without_comments(arguments: str) -> str:
+    """Hypothesis's arguments without its comments (``# or any other generated value``): a ``#`` inside a
+    quoted name stays."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(arguments).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return arguments
+    lines = arguments.splitlines(keepends=True)
+    for token in reversed(tokens):
+        if token.type == tokenize.COMMENT:
+            row, column = token.start
+            lines[row - 1] = lines[row - 1][:column].rstrip() + "\n"
+    return "".join(lines)
