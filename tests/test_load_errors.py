@@ -78,10 +78,13 @@ MACHINE_PATH = re.compile(
     r"(?<![\w.~-])/(?:app|tmp|run|root|work|home|var|proc|usr|opt|srv|autograder)\b|site-packages"
 )
 
+FLAG = re.compile(r"(?<![\w-])--[a-z]")
 
-def test_nothing_in_a_batchs_feedback_names_a_path_on_the_grading_machine(tmp_path):
+
+def test_a_batchs_feedback_names_no_path_of_the_grading_machine_and_no_flag_of_the_kit(tmp_path):
     """Every unloadable and every raising implementation graded together: their load errors, exceptions and
-    frames name the student's own files only (no sandbox workspace, no temporary folder, no kit source)."""
+    frames name the student's own files only (no sandbox workspace, no temporary folder, no kit source),
+    and the only flags a student is shown are curl's, in a curl line."""
     from click.testing import CliRunner
 
     from flask_conformance.commands.cli import main
@@ -99,3 +102,5 @@ def test_nothing_in_a_batchs_feedback_names_a_path_on_the_grading_machine(tmp_pa
         text = path.read_text()
         assert not MACHINE_PATH.search(text), f"{path.relative_to(out)}: {MACHINE_PATH.search(text)}"
         assert str(tmp_path) not in text
+        flags = [line for line in text.splitlines() if FLAG.search(line) and "curl -i " not in line]
+        assert not flags, f"{path.relative_to(out)}: {flags}"
