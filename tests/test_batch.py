@@ -45,9 +45,14 @@ def test_grade_writes_four_outputs(small_class, tmp_path):
     for name in ("ann", "ben", "cas"):
         results = json.loads((out / name / "results.json").read_text())
         assert {"score", "max_score", "execution_time", "output", "tests"} <= set(results)
-        assert (out / name / "feedback.md").exists()
+        assert (out / name / "feedback.md").exists() and (out / name / "feedback.html").exists()
+    assert [json.loads((out / name / "record.json").read_text())["mistakes"] for name in ("ann", "ben", "cas")] == [
+        [],
+        ["redirect-status"],
+        [],
+    ]
     report = (out / "report.html").read_text()
-    assert 'id="histogram"' in report and 'id="pass-rates"' in report and 'href="ben/feedback.md"' in report
+    assert 'id="histogram"' in report and 'id="pass-rates"' in report and 'href="ben/feedback.html"' in report
 
 
 def test_feedback_tells_the_student_what_to_fix(small_class, tmp_path):

@@ -35,6 +35,16 @@ def test_report_renders_charts_and_sorts(tmp_path):
         assert float(first) < float(last_first)
         screenshot = out / "report.png"
         page.screenshot(path=str(screenshot), full_page=True)
+        mistakes = page.locator("#mistakes tbody tr")
+        rows = [mistakes.nth(index).locator("td").all_inner_texts() for index in range(mistakes.count())]
+        assert rows == [  # one student each: the lesson's order
+            ["post-not-allowed", "POST /login is a 405: methods lacks POST", "1", "get_only"],
+            ["redirect-status", "a 301, 307 or 308 where redirect() gives 302", "1", "status_307"],
+            ["greeting-text", "the name is shown, in other words than welcome <name>", "1", "welcome_typo"],
+        ]
+        page.locator("#mistakes a", has_text="status_307").click()  # a student's feedback opens rendered
+        assert page.locator("h1").inner_text() == "Feedback for status_307"
+        assert page.locator("h2").first.inner_text() == "Likely cause"
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 20_000
 
 
@@ -63,3 +73,15 @@ def test_charts_are_matplotlib_svg_that_follow_the_data():
     assert len(re.findall(r'<g id="bar-\d+">', rates)) == 2
     assert COLOURS["fail"] in rates and COLOURS["bar"] in rates
     assert "90%" in rates and "20%" in rates
+
+
+def test_a_students_feedback_page_shows_what_their_app_sent_as_text():
+    """feedback.md escapes what a submission sent; the page renders it with raw HTML off, so even text that
+    got past the escaping is shown, never run, and no link leads to script."""
+    from flask_conformance.grading.feedback import feedback_html
+
+    markdown = "# Feedback for ann\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1))\n\n```\n<b>x</b>\n```\n"
+    page = feedback_html("ann<i>", markdown)
+    assert "<script>" not in page and "href=\"javascript:" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    assert "<title>Feedback for ann&lt;i&gt;</title>" in page and "<h1>Feedback for ann</h1>" in page

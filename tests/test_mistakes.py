@@ -15,20 +15,22 @@ from flask_conformance.grading.feedback import feedback_markdown
 from flask_conformance.grading.grading import Check, Grade
 from flask_conformance.grading.mistakes import CATALOGUE, likely_causes
 
-ROW = re.compile(r"^\| `([a-z-]+)` \| .+ \| `([^`]+)` \| `([^`]+)` \|$")
+ROW = re.compile(r"^\| `([a-z-]+)` \| (.+) \| `([^`]+)` \| `([^`]+)` \|$")
 
 
-def catalogue_table() -> dict[str, tuple[str, str]]:
-    """SPEC.md's table: mistake -> (wrong implementation, correct implementation), paths from the root."""
+def catalogue_table() -> dict[str, tuple[str, str, str]]:
+    """SPEC.md's table: mistake -> (wrong implementation, correct implementation, what it looks like), paths
+    from the root."""
     text = (ROOT / "SPEC.md").read_text().split("## Likely causes", 1)[1].split("\n## ", 1)[0]
     rows = {}
     for line in text.splitlines():
         match = ROW.match(line)
         if match:
-            key, wrong, correct = match.groups()
+            key, looks_like, wrong, correct = match.groups()
             rows[key] = (
                 wrong.replace("impl/", "tests/implementations/"),
                 correct.replace("impl/", "tests/implementations/"),
+                looks_like.replace("&lt;", "<"),
             )
     return rows
 
@@ -53,6 +55,7 @@ def causes_of(pytester: pytest.Pytester, target: str) -> list[str]:
 def test_spec_lists_the_whole_catalogue():
     assert len(CATALOGUE) >= 12
     assert list(TABLE) == [mistake.key for mistake in CATALOGUE]
+    assert [looks_like for _, _, looks_like in TABLE.values()] == [mistake.looks_like for mistake in CATALOGUE]
 
 
 @pytest.mark.parametrize("key", list(TABLE))
@@ -60,7 +63,7 @@ def test_the_wrong_implementation_shows_its_mistake_and_no_other(pytester, key):
     assert causes_of(pytester, TABLE[key][0]) == [key]
 
 
-@pytest.mark.parametrize("target", sorted({correct for _, correct in TABLE.values()}))
+@pytest.mark.parametrize("target", sorted({correct for _, correct, _ in TABLE.values()}))
 def test_a_correct_implementation_shows_no_mistake(pytester, target):
     assert causes_of(pytester, target) == []
 

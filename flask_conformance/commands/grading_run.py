@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ..data.atomic_file import write_atomically
-from ..grading.feedback import feedback_markdown
+from ..grading.feedback import feedback_html, feedback_markdown
 from ..grading.grading import Grade, grade
 from ..grading.results_json import write_results
 from ..pytest_plugin.plugin import COLLECTOR, PLUGIN, SPEC_DIRECTORY
@@ -126,9 +126,16 @@ def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Recor
         raise RuntimeError("the spec run ended without a grade; see grader.log")
     result = for_students(catcher.grade)
     write_results(folder / "results.json", result)
-    write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
+    write_feedback(folder, submission.name, result)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return Record.of(submission.name, result, status_of(result), seconds, peak_memory_mb=round(peak, 1))
+
+
+def write_feedback(folder: Path, name: str, result: Grade) -> None:
+    """feedback.md, and feedback.html beside it: the same text, rendered, for a browser to open."""
+    markdown = feedback_markdown(name, result)
+    write_atomically(folder / "feedback.md", markdown)
+    write_atomically(folder / "feedback.html", feedback_html(name, markdown))
 
 
 def for_students(grade: Grade) -> Grade:
@@ -181,7 +188,7 @@ def failed_record(
         status = status_of(result, status)
     folder = out / submission.name
     write_results(folder / "results.json", result)
-    write_atomically(folder / "feedback.md", feedback_markdown(submission.name, result))
+    write_feedback(folder, submission.name, result)
     return Record.of(submission.name, result, status, seconds, graded_with=graded_with)
 
 

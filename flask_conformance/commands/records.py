@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..data.atomic_file import write_atomically
 from ..grading.grading import Grade
+from ..grading.mistakes import likely_causes
 
 CSV_COLUMNS = ("name", "score", "max_score", "passed", "failed", "status", "seconds")
 
@@ -27,6 +28,7 @@ class Record:
     seconds: float
     peak_memory_mb: float = 0.0
     graded_with: dict[str, str] = field(default_factory=dict)  # see grading_settings()
+    mistakes: list[str] = field(default_factory=list)  # the catalogue's keys its failures show (report.html)
 
     @classmethod
     def of(
@@ -41,7 +43,14 @@ class Record:
     ) -> Record:
         """The record of a grade, finished or replayed from a journal."""
         counts = (result.score, result.max_score, result.passed, result.failed)
-        return cls(name, *counts, status, round(seconds, 3), peak_memory_mb, graded_with or {})
+        failures = [
+            (check.requirement_id, message)
+            for check in result.checks
+            if check.status == "failed"
+            for message in check.messages
+        ]  # every check's, hidden ones too: the record is the instructor's
+        mistakes = [cause.key for cause in likely_causes(failures)]
+        return cls(name, *counts, status, round(seconds, 3), peak_memory_mb, graded_with or {}, mistakes)
 
 
 def status_of(result: Grade, otherwise: str = "graded") -> str:

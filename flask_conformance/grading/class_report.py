@@ -15,6 +15,8 @@ from markupsafe import Markup
 
 from ..data.atomic_file import write_atomically
 from ..data.requirements import REQUIREMENTS
+from .feedback import MARKDOWN
+from .mistakes import CATALOGUE
 from .report_charts import histogram_svg, pass_rate_svg
 
 _TEMPLATES = jinja2.Environment(
@@ -32,6 +34,17 @@ def _results(out: Path, name: str) -> dict[str, Any]:
         return {}
 
 
+def common_mistakes(records: list[Any]) -> list[tuple[str, Markup, list[str]]]:
+    """The catalogue's mistakes this class made: (key, what it looks like, who), most students first, in
+    the lesson's order among equals. Where an instructor decides what to teach again."""
+    rows = [
+        (mistake.key, Markup(MARKDOWN.renderInline(mistake.looks_like)), names)  # the kit's own words
+        for mistake in CATALOGUE
+        if (names := [record.name for record in records if mistake.key in getattr(record, "mistakes", ())])
+    ]
+    return sorted(rows, key=lambda row: -len(row[2]))
+
+
 def class_report_html(out: Path, records: list[Any], profile: str) -> str:
     fractions = [record.score / record.max_score if record.max_score else 0.0 for record in records]
     tallies: dict[str, list[int]] = {}
@@ -47,6 +60,7 @@ def class_report_html(out: Path, records: list[Any], profile: str) -> str:
         profile=profile,
         mean=sum(fractions) / len(fractions) if fractions else 0.0,
         regrade=[record for record in records if record.status.startswith("grader-error")],
+        common=common_mistakes(records),
         # the kit's own SVG: no text in it comes from a submission
         histogram=Markup(histogram_svg(fractions)),
         pass_rates=Markup(pass_rate_svg([(rid, passed / total) for rid, (passed, total) in tallies.items() if total])),

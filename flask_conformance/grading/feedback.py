@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import jinja2
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .grading import Grade
@@ -78,6 +79,22 @@ _TEMPLATES.filters["screenshots"] = lambda message: SCREENSHOT.findall(message)[
 # The batch names a submission with letters, digits, _ . - only: shown as it is, anything else escaped.
 _TEMPLATES.filters["submission_name"] = lambda name: Markup(name) if _SAFE_NAME.fullmatch(name) else inline(name)
 _TEMPLATES.filters["image"] = _image
+
+
+# CommonMark with raw HTML off: whatever got past feedback_markdown's escaping is shown as text, and
+# markdown-it refuses javascript:, vbscript: and file: links by itself.
+MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_PAGES = jinja2.Environment(
+    loader=jinja2.PackageLoader("flask_conformance", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def feedback_html(name: str, markdown: str) -> str:
+    """feedback.md as a page of its own: what a student opens from the class report."""
+    body = Markup(MARKDOWN.render(markdown))  # markdown-it escapes every text it renders
+    return _PAGES.get_template("feedback.html").render(name=name, body=body)
 
 
 def likely_cause_hints(grade: Grade) -> list[Markup]:

@@ -23,6 +23,7 @@ _EVERYTHING = _FLOW | {"LOGIN-405", "SUCCESS-405", "HEAD-LOGIN", "HEAD-SUCCESS",
 @dataclass(frozen=True)
 class Mistake:
     key: str
+    looks_like: str  # the mistake in a few words of Markdown, for SPEC.md, the class report and `explain`
     hint: str  # the kit's Markdown, str.format'ed with the sign's named groups, which the caller shows
     explains: frozenset[str]  # the requirement IDs whose failure it can explain
     sign: re.Pattern[str]  # searched for in those requirements' failure messages
@@ -53,9 +54,14 @@ class Cause:
 
 
 def _mistake(
-    key: str, hint: str, explains: Iterable[str], sign: str, **extra: Callable[[dict[str, str]], bool]
+    key: str,
+    looks_like: str,
+    hint: str,
+    explains: Iterable[str],
+    sign: str,
+    **extra: Callable[[dict[str, str]], bool],
 ) -> Mistake:
-    return Mistake(key, hint, frozenset(explains), re.compile(sign, re.MULTILINE), **extra)
+    return Mistake(key, looks_like, hint, frozenset(explains), re.compile(sign, re.MULTILINE), **extra)
 
 
 def _case_only(groups: dict[str, str]) -> bool:
@@ -79,6 +85,7 @@ def _other_greeting(groups: dict[str, str]) -> bool:
 CATALOGUE = (
     _mistake(
         "input-at-import",
+        "`input()` at module level: the import waits for a typist",
         "`input()` runs when the grader imports your app, and nobody is there to type: on your machine it "
         "just waits for you. Take the value from the request, or move the call under "
         "`if __name__ == '__main__':`.",
@@ -87,6 +94,7 @@ CATALOGUE = (
     ),
     _mistake(
         "missing-import",
+        "NameError for `request`, `redirect`, `url_for`, ...",
         "{name} is used but never imported: add it to the `from flask import ...` line at the top, as the "
         "lesson's `from flask import Flask, redirect, url_for, request`.",
         _EVERYTHING,
@@ -94,6 +102,7 @@ CATALOGUE = (
     ),
     _mistake(
         "login-route-missing",
+        "/login is a 404: the route is misspelt or missing",
         "There is no /login route: check the spelling of `@app.route('/login', methods=['POST', 'GET'])`, "
         "and that it is in the file that is graded.",
         {"LOGIN-GET", "LOGIN-POST"},
@@ -101,6 +110,7 @@ CATALOGUE = (
     ),
     _mistake(
         "trailing-slash",
+        "`@app.route('/login/')`: a 308 to /login/",
         "Your route is `/login/`, with a trailing slash: Flask answers /login with a 308 redirect to it "
         "before your view runs. Write `@app.route('/login', ...)`.",
         _FLOW | {"LOGIN-405", "OPTIONS"},
@@ -108,6 +118,7 @@ CATALOGUE = (
     ),
     _mistake(
         "post-not-allowed",
+        "POST /login is a 405: `methods` lacks POST",
         "/login does not accept POST, so the form cannot be sent: give the route "
         "`methods=['POST', 'GET']`, as the lesson does.",
         {"LOGIN-POST"},
@@ -115,6 +126,7 @@ CATALOGUE = (
     ),
     _mistake(
         "get-not-allowed",
+        "GET /login is a 405: `methods` lacks GET",
         "/login does not accept GET, so the form switched to GET (and a link with ?nm=) cannot reach it: give "
         "the route `methods=['POST', 'GET']`, as the lesson does.",
         {"LOGIN-GET"},
@@ -122,12 +134,14 @@ CATALOGUE = (
     ),
     _mistake(
         "request-attribute",
+        "AttributeError: `request.arg`, `request.from`, ...",
         "`request` has no attribute {name}: the query string is `request.args`, the form is `request.form`.",
         _FLOW,
         r"Your app raised AttributeError: 'Request' object has no attribute '(?P<name>\w+)'",
     ),
     _mistake(
         "field-renamed-in-code",
+        "a 400 to a form with `nm`: the code reads `request.form['name']`",
         "Your app answers 400 Bad Request to a form that sends `nm`: it reads another field, such as "
         "`request.form['name']`. The lesson's field is `nm`, in login.html and in the code.",
         {"LOGIN-POST", "POST-FORM", "POST-NOT-QUERY", "NAMES-POST"},
@@ -135,6 +149,7 @@ CATALOGUE = (
     ),
     _mistake(
         "missing-return",
+        "TypeError: a view returns None (no `else:` for GET)",
         "The view {view} ends without a `return` for some requests: is the `else:` branch, the GET one, "
         "missing? Every path through a view must return a response.",
         _FLOW,
@@ -142,6 +157,7 @@ CATALOGUE = (
     ),
     _mistake(
         "url-for-endpoint",
+        "BuildError: `url_for` given a URL or an unknown view",
         "`url_for` was given {endpoint}, which names no view: it takes the name of the view function "
         "(`success`), not a URL or a page title.",
         _FLOW,
@@ -149,12 +165,14 @@ CATALOGUE = (
     ),
     _mistake(
         "redirect-status",
+        "a 301, 307 or 308 where `redirect()` gives 302",
         "Your redirect answers {status}. `redirect(url_for(...))` with no `code=` gives 302, as in the lesson.",
         {"REDIRECT-STATUS"},
         r"^REDIRECT-STATUS: .* It got: (?P<status>301|307|308), Location: (?!\S*/login/[?,])",
     ),
     _mistake(
         "hand-built-location",
+        "an f-string or `quote_plus` Location: spaces, `?`, `#` or `+`",
         "Build the redirect with `url_for('success', name=user)`: it percent-encodes the name. A URL put "
         "together by hand (an f-string, `quote_plus`) breaks names with a space, `?`, `#`, `%` or `+`.",
         {"REDIRECT-TARGET", "NAMES-POST", "NAMES-GET"},
@@ -164,18 +182,21 @@ CATALOGUE = (
     ),
     _mistake(
         "success-route-missing",
+        "/success/<name> is a 404",
         "There is no /success/<name> route: the redirect must lead to a view under `@app.route('/success/<name>')`.",
         {"WELCOME", "HEAD-SUCCESS", "SUCCESS-405"},
         r"(?:^WELCOME: .* It got: 404\b|the lesson's /success/<name> route should exist)",
     ),
     _mistake(
         "template-missing",
+        "TemplateNotFound: no `templates/` folder beside the app",
         "Flask looks for {template} in a folder called `templates` next to your app, and it is not there.",
         _EVERYTHING,
         r"Your app raised TemplateNotFound: (?P<template>\S+)",
     ),
     _mistake(
         "greeting-text",
+        "the name is shown, in other words than `welcome <name>`",
         "The page should say `welcome <name>` and nothing else around the name, as the lesson's "
         "`'welcome %s' % name`: yours says {body}.",
         {"WELCOME"},
@@ -184,6 +205,7 @@ CATALOGUE = (
     ),
     _mistake(
         "name-case-changed",
+        "the name comes back in another case",
         "Your welcome page changes the name's case ({shown} for {sent}): show the name exactly as it was typed.",
         {"NAMES-POST", "NAMES-GET", "WELCOME"},
         r"show the name '(?P<sent>[^'\n]*)'(?: \([^)\n]*\))?\. It got: 200, body 'welcome (?P<shown>[^'\n]*)'",
@@ -191,6 +213,7 @@ CATALOGUE = (
     ),
     _mistake(
         "field-renamed-in-form",
+        "login.html's text field is not named `nm`",
         "Your form's text field is called {name}; the lesson's is `nm`, in login.html "
         "(`name=\"nm\"`) and in the code (`request.form['nm']`).",
         {"FORM-INPUT"},
