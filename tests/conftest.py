@@ -117,7 +117,11 @@ def _run_spec_now(pytester: pytest.Pytester, arguments: tuple[str, ...]) -> Spec
 # graded once, a wheel built once) runs whole on one worker, so that it is built once. (xdist's own
 # loadgroup does not group on pytest 9.2: pytest-dev/pytest-xdist#1386.)
 MACHINE_WIDE = ("tests/test_hostile_class.py", "tests/test_killed_graders.py")
-WHOLE_MODULES = ("tests/test_hostile_submissions.py", "tests/test_installed_wheel.py")
+WHOLE_MODULES = (
+    "tests/test_feedback_snapshots.py",
+    "tests/test_hostile_submissions.py",
+    "tests/test_installed_wheel.py",
+)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -265,6 +265,20 @@ def check(target: str, profile: str, results: Path | None, in_process: bool, pyt
 
 
 @main.command()
+@click.argument("requirement_id", metavar="ID")
+def explain(requirement_id: str) -> None:
+    """Explain one requirement (LOGIN-405, NAMES-POST, ...): the lesson sentence or RFC section behind it,
+    the spec tests that check it, and the learner mistakes that make it fail."""
+    from .explanation import UnknownRequirement
+    from .explanation import explain as explanation
+
+    try:
+        click.echo(explanation(requirement_id))
+    except UnknownRequirement as error:
+        raise click.UsageError(str(error)) from None
+
+
+@main.command()
 @click.argument("rubric_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--profile", type=click.Choice(PROFILES), default="tutorial", show_default=True)
 @click.option("--show", is_flag=True, help="list each check with its points and visibility under RUBRIC_FILE")

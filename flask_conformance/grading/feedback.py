@@ -112,7 +112,7 @@ def likely_cause_hints(grade: Grade) -> list[Markup]:
 def feedback_markdown(name: str, grade: Grade) -> str:
     """Visible checks only: hidden and later-released ones are counted, not described."""
     shown = [check for check in grade.checks if check.visibility in SHOWN]
-    return _TEMPLATES.get_template("feedback.md").render(
+    markdown = _TEMPLATES.get_template("feedback.md").render(
         name=name,
         grade=grade,
         likely=likely_cause_hints(grade),
@@ -127,3 +127,4 @@ def feedback_markdown(name: str, grade: Grade) -> str:
             if (count := sum(check.visibility == visibility for check in grade.checks))
         ],
     )
+    return markdown.rstrip("\n") + "\n"  # one newline at the end, as a text file has
