@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from conftest import IMPLEMENTATIONS, run_spec
@@ -71,36 +69,3 @@ def test_a_batch_tells_a_student_what_to_do_not_which_flag_to_pass(tmp_path, nam
         text = (out / "ann" / written).read_text()
         assert "ann.py" in text and "--target" not in text and "Grading it by hand" not in text
     assert "--target" not in (out / "grades.csv").read_text()
-
-
-# A path on the grading machine or in its sandbox (/app): a student's files are named relative to the submission.
-MACHINE_PATH = re.compile(
-    r"(?<![\w.~-])/(?:app|tmp|run|root|work|home|var|proc|usr|opt|srv|autograder)\b|site-packages"
-)
-
-FLAG = re.compile(r"(?<![\w-])--[a-z]")
-
-
-def test_a_batchs_feedback_names_no_path_of_the_grading_machine_and_no_flag_of_the_kit(tmp_path):
-    """Every unloadable and every raising implementation graded together: their load errors, exceptions and
-    frames name the student's own files only (no sandbox workspace, no temporary folder, no kit source),
-    and the only flags a student is shown are curl's, in a curl line."""
-    from click.testing import CliRunner
-
-    from flask_conformance.commands.cli import main
-
-    folder = tmp_path / "class"
-    folder.mkdir()
-    for source in [*sorted(BROKEN / name for name in EXPECTED), *sorted((IMPLEMENTATIONS / "raising").glob("*.py"))]:
-        (folder / f"{source.parent.name}_{source.name}").write_text(source.read_text())
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["grade", str(folder), "--out", str(out), "--startup-timeout", "2"])
-    assert result.exit_code == 0, result.output
-    written = [path for path in out.rglob("*") if path.suffix in (".md", ".json", ".csv")]
-    assert len(written) > 3 * len(list(folder.iterdir())), written
-    for path in written:
-        text = path.read_text()
-        assert not MACHINE_PATH.search(text), f"{path.relative_to(out)}: {MACHINE_PATH.search(text)}"
-        assert str(tmp_path) not in text
-        flags = [line for line in text.splitlines() if FLAG.search(line) and "curl -i " not in line]
-        assert not flags, f"{path.relative_to(out)}: {flags}"

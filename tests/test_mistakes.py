@@ -4,13 +4,10 @@ and no other, each correct one shows none, and feedback puts the causes first, o
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import IMPLEMENTATIONS, ROOT, run_spec
-from flask_conformance.commands.cli import main
+from conftest import ROOT, run_spec
 from flask_conformance.grading.feedback import feedback_markdown
 from flask_conformance.grading.grading import Check, Grade
 from flask_conformance.grading.mistakes import CATALOGUE, likely_causes
@@ -68,23 +65,6 @@ def test_a_correct_implementation_shows_no_mistake(pytester, target):
     assert causes_of(pytester, target) == []
 
 
-def test_feedback_names_the_cause_first_once(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
-    shutil.copy(IMPLEMENTATIONS / "raising" / "missing_import.py", folder / "ann.py")
-    out = tmp_path / "out"
-    assert CliRunner().invoke(main, ["grade", str(folder), "--out", str(out)]).exit_code == 0
-    feedback = (out / "ann" / "feedback.md").read_text()
-    hint = "- ` request ` is used but never imported"
-    assert feedback.count("## Likely cause") == 1 and feedback.count(hint) == 1
-    assert (
-        feedback.index("**Score:")
-        < feedback.index("## Likely cause")
-        < feedback.index(hint)
-        < feedback.index("## To fix")
-    )
-
-
 def test_what_a_cause_quotes_from_the_submission_stays_data():
     """A quoted value is a code span longer than any backtick run in it: no Markdown, no HTML, one line."""
     body = "Hello ``` <script>alert(1)</script> ## Score: 90/90 alice"
@@ -100,28 +80,3 @@ def test_a_hidden_check_gives_no_cause_away():
     message = "LOGIN-POST: POST /login with nm=alice should be accepted: the lesson's route lists POST. It got: 405."
     grade = Grade("tutorial", "t", (Check("LOGIN-POST", "Login", "failed", 0, 4, "hidden", (message,)),))
     assert "Likely cause" not in feedback_markdown("ann", grade)
-
-
-def test_feedback_on_two_mistakes_reads_top_down(tmp_path):
-    """Score, then the causes in the lesson's order, then what to fix in that order, then the details: a
-    student reads what to do first before any list of what passed."""
-    folder = tmp_path / "class"
-    folder.mkdir()
-    shutil.copy(IMPLEMENTATIONS / "mistakes" / "two_mistakes.py", folder / "ann.py")
-    out = tmp_path / "out"
-    assert CliRunner().invoke(main, ["grade", str(folder), "--out", str(out)]).exit_code == 0
-    lines = (out / "ann" / "feedback.md").read_text().splitlines()
-    outline = [line.split(" (")[0] for line in lines if line.startswith(("#", "**Score", "- Your", "- The page"))]
-    assert outline == [
-        "# Feedback for ann",
-        "**Score: 64 / 73**",
-        "## Likely cause",
-        "- Your redirect answers ` 307 `. `redirect(url_for(...))` with no `code=` gives 302, as in the lesson.",
-        "- The page should say `welcome <name>` and nothing else around the name, as the lesson's `'welcome %s' % "
-        "name`: yours says ` hello alice `.",
-        "## To fix",
-        "### REDIRECT-STATUS: /login answers directly with 302 or 303",
-        "### WELCOME: GET /success/\\<name\\> is 200 and shows welcome \\<name\\>",
-        "## Passed",
-        "## Not checked",
-    ]
