@@ -17,6 +17,11 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 
+# Imported here, before any inner run: a module first imported inside pytester's run is dropped after it.
+from flask_conformance.commands.grading_run import for_students
+from flask_conformance.grading.feedback import feedback_markdown
+from flask_conformance.pytest_plugin.plugin import COLLECTOR
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec_tests"
 IMPLEMENTATIONS = ROOT / "tests" / "implementations"
@@ -31,6 +36,7 @@ class SpecRun:
     output: str
     failed_requirements: frozenset[str]  # as results.json grades them: a requirement fails once for all its tests
     failures: tuple[tuple[str, str], ...] = ()  # results.json's failed checks: (requirement ID, output)
+    feedback: str = ""  # feedback.md as a batch writes it for the student, named after the target's file
 
     def failed_functions(self) -> set[str]:
         return {function_name(node) for node in self.failed}
@@ -46,7 +52,7 @@ class SpecRun:
         fields = json.loads(text)
         sets = {key: frozenset(fields[key]) for key in ("failed", "passed", "skipped", "failed_requirements")}
         failures = tuple((requirement, output) for requirement, output in fields["failures"])
-        return cls(fields["ret"], output=fields["output"], failures=failures, **sets)
+        return cls(fields["ret"], output=fields["output"], failures=failures, feedback=fields["feedback"], **sets)
 
 
 def function_name(node: str) -> str:
@@ -85,10 +91,33 @@ def _shared_runs_folder(pytester: pytest.Pytester) -> Path:
     return folder
 
 
+class _FeedbackCatcher:
+    """Keeps the feedback.md a batch would write from the grade the run's results collector computed."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.feedback = ""
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        collector = session.config.pluginmanager.get_plugin(COLLECTOR)
+        if collector is not None:
+            self.feedback = feedback_markdown(self.name, for_students(collector.result()))
+
+
 def _run_spec_now(pytester: pytest.Pytester, arguments: tuple[str, ...]) -> SpecRun:
     results = pytester.path / "results.json"
+    target = arguments[arguments.index("--target") + 1] if "--target" in arguments else "reference"
+    catcher = _FeedbackCatcher(Path(target.split(":")[0]).stem)
     result = pytester.runpytest_inprocess(
-        str(SPEC), "-p", "no:cacheprovider", "-p", "no:randomly", "--results", str(results), *arguments
+        str(SPEC),
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        "--results",
+        str(results),
+        *arguments,
+        plugins=[catcher],
     )
     reports = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
 
@@ -108,6 +137,7 @@ def _run_spec_now(pytester: pytest.Pytester, arguments: tuple[str, ...]) -> Spec
         "\n".join(result.outlines + result.errlines),
         frozenset(test["tags"][0] for test in failed),
         tuple((test["tags"][0], test["output"]) for test in failed),
+        catcher.feedback,
     )
 
 
@@ -117,11 +147,7 @@ def _run_spec_now(pytester: pytest.Pytester, arguments: tuple[str, ...]) -> Spec
 # graded once, a wheel built once) runs whole on one worker, so that it is built once. (xdist's own
 # loadgroup does not group on pytest 9.2: pytest-dev/pytest-xdist#1386.)
 MACHINE_WIDE = ("tests/test_hostile_class.py", "tests/test_killed_graders.py")
-WHOLE_MODULES = (
-    "tests/test_feedback_snapshots.py",
-    "tests/test_hostile_submissions.py",
-    "tests/test_installed_wheel.py",
-)
+WHOLE_MODULES = ("tests/test_hostile_submissions.py", "tests/test_installed_wheel.py")
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -21,6 +21,8 @@ EXPECTED = {
     "import_hangs.py": "did not finish importing within 2 s",
     "import_eats_memory.py": "ran out of memory",
 }
+# As a batch grades (no browser), with a short wait for an import: test_feedback_snapshots.py shares these runs.
+SANDBOXED = ("--startup-timeout", "2", "-m", "not browser")
 SAFE_IN_PROCESS = ("syntax_error.py", "no_app.py", "two_apps.py", "import_raises.py", "import_exits.py")
 
 
@@ -34,7 +36,7 @@ def assert_one_clear_message(run, expected):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_unloadable_submission_in_sandbox(pytester, name):
-    run = run_spec(pytester, "--target", str(BROKEN / name), "--startup-timeout", "2")
+    run = run_spec(pytester, "--target", str(BROKEN / name), *SANDBOXED)
     assert_one_clear_message(run, EXPECTED[name])
 
 
@@ -49,7 +51,7 @@ ADVISES_A_FLAG = ["no_app.py", "two_apps.py"]
 
 @pytest.mark.parametrize("name", ADVISES_A_FLAG)
 def test_a_single_run_tells_its_user_which_flag_to_pass(pytester, name):
-    assert "(Grading it by hand: `--target " in run_spec(pytester, "--target", str(BROKEN / name)).output
+    assert "(Grading it by hand: `--target " in run_spec(pytester, "--target", str(BROKEN / name), *SANDBOXED).output
 
 
 @pytest.mark.parametrize("name", ADVISES_A_FLAG)

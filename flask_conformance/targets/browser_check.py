@@ -51,8 +51,11 @@ class BrowserCheck:
             method, url, body, content_type = walk.submitted
             parts = urlsplit(url)
             headers = (("Content-Type", content_type),) if content_type and body else ()
-            request = Request(method, parts.path or "/", parts.query, headers, body)
-            exchange = Exchange(f"{parts.scheme}://{parts.netloc}", request, Response(0, error="see above"))
+            # Against the target's own base URL, not the port the walk served it on for a moment: the curl
+            # line runs as written beside `flask --app app run`, as every other one does.
+            path = parts.path.removeprefix(urlsplit(self.live_url).path.rstrip("/")) or "/"
+            request = Request(method, path, parts.query, headers, body)
+            exchange = Exchange(self.client.base_url, request, Response(0, error="see above"))
         got = f"{seen}; screenshot: {screenshot.name}"
         if exchange is not None:
             self.client.fail(expected + f" (the browser sent: {curl_line(exchange)})", got=got)
