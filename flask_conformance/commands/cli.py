@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from ..data.requirements import PROFILES
+from ..grading.results_json import RESULT_FORMATS
 from ..reading.rubric import RubricError, load_rubric
 from .batch import run_batch
 from .discovery import NotAClass
@@ -237,10 +238,24 @@ def _open(target: str, in_process: bool) -> Target:
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("target")
 @click.option("--profile", type=click.Choice(PROFILES), default="tutorial", show_default=True)
-@click.option("--results", type=click.Path(dir_okay=False, path_type=Path), help="also write Gradescope's results.json")
+@click.option("--results", type=click.Path(dir_okay=False, path_type=Path), help="also write results.json here")
+@click.option(
+    "--results-format",
+    type=click.Choice(RESULT_FORMATS),
+    default="gradescope",
+    show_default=True,
+    help="Gradescope's results.json, or PrairieLearn's external grader's (/grade/results/results.json)",
+)
 @click.option("--in-process", is_flag=True, help="import the target here instead of a sandboxed child")
 @click.argument("pytest_arguments", nargs=-1, type=click.UNPROCESSED)
-def check(target: str, profile: str, results: Path | None, in_process: bool, pytest_arguments: tuple[str, ...]) -> None:
+def check(
+    target: str,
+    profile: str,
+    results: Path | None,
+    results_format: str,
+    in_process: bool,
+    pytest_arguments: tuple[str, ...],
+) -> None:
     """Run the spec against one TARGET (a .py file, a folder, module:attr, module:factory() or a URL),
     wherever the kit is installed: the same as python -m pytest --pyargs spec_tests --target TARGET.
     Further arguments go to pytest (-m "not browser", -x, ...). Exits with pytest's status."""
@@ -259,7 +274,7 @@ def check(target: str, profile: str, results: Path | None, in_process: bool, pyt
         "no:cacheprovider",
     ]
     arguments += ["--target", target, "--conformance-profile", profile]
-    arguments += ["--results", str(results)] if results is not None else []
+    arguments += ["--results", str(results), "--results-format", results_format] if results is not None else []
     arguments += ["--in-process"] if in_process else []
     sys.exit(int(pytest.main([*arguments, *pytest_arguments])))
 

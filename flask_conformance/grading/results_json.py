@@ -1,4 +1,4 @@
-"""Gradescope's results.json, written atomically, and read back."""
+"""results.json in Gradescope's format or PrairieLearn's, written atomically."""
 
 from __future__ import annotations
 
@@ -56,5 +56,37 @@ def gradescope_results(grade: Grade) -> dict[str, Any]:
     }
 
 
-def write_results(path: Path, grade: Grade) -> None:
-    write_atomically(path, json.dumps(gradescope_results(grade), indent=2, ensure_ascii=False) + "\n")
+def prairielearn_results(grade: Grade) -> dict[str, Any]:
+    """The grade in PrairieLearn's external-grader format (docs/externalGrading.md, "Grading results"): a
+    score from 0 to 1 and one test per checked requirement with its points. An app that cannot be loaded is
+    not gradable, as PrairieLearn means it: no points lost, no attempt spent, the reason in
+    ``format_errors``."""
+    if grade.load_error:
+        return {"gradable": False, "format_errors": [grade.load_error], "message": grade.summary()}
+    checked = [check for check in grade.checks if check.status != "skipped"]
+    hints = likely_cause_hints(grade)
+    return {
+        "gradable": True,
+        "score": round(grade.score / grade.max_score, 4) if grade.max_score else 0.0,
+        "message": grade.summary() + ("\nLikely cause:\n" + "\n".join(f"- {hint}" for hint in hints) if hints else ""),
+        "tests": [
+            {
+                "name": check.requirement_id,
+                "description": check.title,
+                "points": check.score,
+                "max_points": check.max_score,
+                "message": "Passed." if check.status == "passed" else check.status,
+                "output": "\n\n".join(check.messages),  # PrairieLearn shows it as preformatted text
+            }
+            for check in checked
+        ],
+    }
+
+
+WRITERS = {"gradescope": gradescope_results, "prairielearn": prairielearn_results}
+RESULT_FORMATS = tuple(WRITERS)
+
+
+def write_results(path: Path, grade: Grade, results_format: str = "gradescope") -> None:
+    results = WRITERS[results_format](grade)
+    write_atomically(path, json.dumps(results, indent=2, ensure_ascii=False) + "\n")

@@ -77,7 +77,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.results is not None:
         from .results_collector import ResultsCollector
 
-        collector = ResultsCollector(settings.profile, config.stash[RUBRIC], settings.target or "", settings.results)
+        collector = ResultsCollector(
+            settings.profile, config.stash[RUBRIC], settings.target or "", settings.results, settings.results_format
+        )
         config.pluginmanager.register(collector, COLLECTOR)
 
 

@@ -25,10 +25,13 @@ from ..transports.transport import TIME_RAN_OUT
 class ResultsCollector:
     """A plugin object registered only when ``--results`` is given."""
 
-    def __init__(self, profile: str, rubric: Rubric, target: str, results: Path | None = None) -> None:
+    def __init__(
+        self, profile: str, rubric: Rubric, target: str, results: Path | None = None, results_format: str = "gradescope"
+    ) -> None:
         self.profile = profile
         self.rubric = rubric
         self.results = results
+        self.results_format = results_format
         self.outcomes: list[TestOutcome] = []
         self.requirement_of: dict[str, str] = {}
         self.selected: dict[str, str] = {}  # nodeid -> requirement, of the tests this run selected
@@ -120,7 +123,7 @@ class ResultsCollector:
         if self._journal is not None:
             self._journal.close()
         if self.results is not None:
-            write_results(self.results, self.result())
+            write_results(self.results, self.result(), self.results_format)
 
 
 def replay(journal: Path, profile: str, rubric: Rubric, target: str) -> ResultsCollector | None:

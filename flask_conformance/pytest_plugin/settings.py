@@ -25,6 +25,15 @@ def profile_name(value: str) -> str:
     return value
 
 
+def results_format_name(value: str) -> str:
+    """A format results_json.py writes (imported here only when a value is given: it pulls in Jinja)."""
+    from ..grading.results_json import RESULT_FORMATS
+
+    if value not in RESULT_FORMATS:
+        raise ValueError(value)
+    return value
+
+
 def positive_integer(value: str) -> int:
     number = int(value)
     if number <= 0:
@@ -109,7 +118,14 @@ OPTIONS = (
         "300",
         type=positive_seconds,
     ),
-    Option("results", "write Gradescope's results.json here", None),
+    Option("results", "write the results here, as --results-format says", None),
+    Option(
+        "results_format",
+        "the format of --results: gradescope (Gradescope's results.json, the default) or prairielearn "
+        "(PrairieLearn's external-grader results.json, a score from 0 to 1)",
+        "gradescope",
+        type=results_format_name,
+    ),
     Option(
         "artifacts",
         "where screenshots of failed browser checks go (default: beside --results, else ./flask-conformance-artifacts)",
@@ -139,6 +155,7 @@ class Settings:
     startup_timeout: float
     time_limit: float
     results: Path | None
+    results_format: str
     rubric: Path | None
     artifacts: Path
     chromium: str | None
@@ -219,6 +236,7 @@ def read_settings(config: pytest.Config, environ: dict[str, str]) -> Settings:
         startup_timeout=parsed("startup_timeout", positive_seconds, "a positive number of seconds"),
         time_limit=parsed("time_limit", positive_seconds, "a positive number of seconds"),
         results=results,
+        results_format=parsed("results_format", results_format_name, "gradescope or prairielearn"),
         rubric=parsed("rubric", Path, "a path"),
         artifacts=parsed("artifacts", Path, "a path")
         or (results.parent if results is not None else Path("flask-conformance-artifacts")),
