@@ -19,6 +19,7 @@ from .grading_run import (
 )
 from .pool import fork_all
 from .records import Record, read_record, write_grades_csv
+from .shards import Shard, write_manifest
 
 
 def run_batch(
@@ -27,9 +28,12 @@ def run_batch(
     options: BatchOptions,
     progress: Callable[[int, int, Record | None], None] | None = None,
     notify: Callable[[str], None] | None = None,
+    shard: Shard | None = None,
 ) -> list[Record]:
-    """Grade every submission in ``folder`` into ``out``; returns one record per submission."""
-    submissions, ignored = find_submissions(folder, out)
+    """Grade every submission in ``folder`` (or, given a ``shard``, its share of them) into ``out``; returns
+    one record per submission graded."""
+    everyone, ignored = find_submissions(folder, out)
+    submissions = [submission for submission in everyone if shard is None or shard.holds(submission.name)]
     if ignored and notify is not None:
         notify(
             f"ignored in {folder}: {', '.join(ignored[:10])}"
@@ -39,6 +43,7 @@ def run_batch(
     records: dict[str, Record] = {}
     pending = []
     settings = grading_settings(options)
+    write_manifest(out, [submission.name for submission in everyone], shard, settings)
     changed: set[str] = set()
     regraded = 0
     for submission in submissions:

@@ -22,6 +22,7 @@ from .batch import run_batch
 from .discovery import NotAClass
 from .grading_run import BatchOptions
 from .records import Record
+from .shards import Shard, ShardError, merge_shards
 
 if TYPE_CHECKING:
     from ..targets.targets import Target
@@ -110,6 +111,12 @@ def main() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="also write one JUnit XML file for the class (a suite per submission, a case per requirement)",
 )
+@click.option(
+    "--shard",
+    callback=lambda context, parameter, value: _shard(value),
+    help="grade only shard I of N (I from 0, e.g. $JOB_COMPLETION_INDEX/4): each submission always lands in "
+    "the same shard; merge the shards' OUT folders with flask-conformance merge",
+)
 def grade(
     submissions: Path,
     out: Path,
@@ -123,6 +130,7 @@ def grade(
     startup_timeout: float,
     browser: bool,
     junit: Path | None,
+    shard: Shard | None,
 ) -> None:
     """Grade every folder or .py file in SUBMISSIONS; write OUT/grades.csv, OUT/report.html and,
     per submission, OUT/<name>/results.json and feedback.md."""
@@ -143,7 +151,12 @@ def grade(
     )
     try:
         records = run_batch(
-            submissions, out, options, progress=ProgressBar(), notify=lambda text: click.echo(text, err=True)
+            submissions,
+            out,
+            options,
+            progress=ProgressBar(),
+            notify=lambda text: click.echo(text, err=True),
+            shard=shard,
         )
     except NotAClass as error:
         raise click.UsageError(str(error)) from None
@@ -277,6 +290,26 @@ def check(
     arguments += ["--results", str(results), "--results-format", results_format] if results is not None else []
     arguments += ["--in-process"] if in_process else []
     sys.exit(int(pytest.main([*arguments, *pytest_arguments])))
+
+
+def _shard(value: str | None) -> Shard | None:
+    try:
+        return None if value is None else Shard.parse(value)
+    except ShardError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@main.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="the merged gradebook")
+def merge(shards: tuple[Path, ...], out: Path) -> None:
+    """Merge the OUT folders of every shard of one class (grade --shard I/N) into one gradebook and class
+    report. Refuses shards graded with different settings, of different classes, or with a shard missing."""
+    try:
+        records = merge_shards(list(shards), out)
+    except ShardError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"{len(records)} submission(s) from {len(shards)} shard(s). See {out / 'grades.csv'}.")
 
 
 @main.command()
