@@ -4,11 +4,14 @@ outside the checkout, supports every command the README shows."""
 from __future__ import annotations
 
 import csv
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,40 @@ def test_serve(installed, outside):
     finally:
         server.terminate()
         server.communicate(timeout=30)
+
+
+BROKEN_APP = IMPLEMENTATIONS / "broken" / "syntax_error.py"
+
+
+def test_a_gradescope_bundle_installs_and_grades_in_an_autograder_tree(installed, tmp_path):
+    """The bundle as Gradescope uses it, under a root named by AUTOGRADER_ROOT: the zip unpacked into
+    source/, setup.sh run once (against the wheel built here), then run_autograder per submission."""
+    (wheel,) = (installed.parent.parent / "dist").glob("flask_conformance-*.whl")
+    made = run(installed, tmp_path, "flask-conformance", "gradescope", "--out", "bundle.zip", "--wheel", str(wheel))
+    assert made.returncode == 0, made.stderr
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(tmp_path / "bundle.zip") as bundle:
+        assert sorted(bundle.namelist()) == sorted(["setup.sh", "run_autograder", "requirements.txt", wheel.name])
+        bundle.extractall(root / "source")
+        for entry in bundle.infolist():
+            (root / "source" / entry.filename).chmod(entry.external_attr >> 16 & 0o777 or 0o644)
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")  # where Gradescope puts it
+    environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "PYTHON": str(installed / "python")}
+    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=environment, capture_output=True, text=True)
+    assert setup.returncode == 0, setup.stderr
+    scores = {}
+    for name, source in [("correct", ROOT / "reference_app" / "lesson"), ("broken", BROKEN_APP)]:
+        shutil.rmtree(root / "submission", ignore_errors=True)
+        shutil.rmtree(root / "results", ignore_errors=True)
+        if source.is_dir():
+            shutil.copytree(source, root / "submission", ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (root / "submission").mkdir()
+            shutil.copy(source, root / "submission" / "app.py")
+        graded = subprocess.run([str(root / "run_autograder")], env=environment, capture_output=True, text=True)
+        assert graded.returncode == 0, graded.stdout + graded.stderr
+        results = json.loads((root / "results" / "results.json").read_text())
+        scores[name] = (results["score"], results["max_score"])
+        if name == "correct":  # the student's app ran in the sandbox, unprivileged
+            assert results["extra_data"]["isolation"].startswith("sandbox: bubblewrap namespaces, uid ")
+    assert scores == {"correct": (83, 83), "broken": (0, 83)}

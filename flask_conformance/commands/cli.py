@@ -313,6 +313,29 @@ def merge(shards: tuple[Path, ...], out: Path) -> None:
 
 
 @main.command()
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="the zip to write")
+@click.option("--profile", type=click.Choice(PROFILES), default="tutorial", show_default=True)
+@click.option("--rubric", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="a TOML rubric")
+@click.option(
+    "--wheel",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="the kit's wheel to carry (default: built from the checkout the kit runs from)",
+)
+def gradescope(out: Path, profile: str, rubric: Path | None, wheel: Path | None) -> None:
+    """Build a Gradescope autograder bundle: setup.sh installs the kit from the wheel inside, its
+    dependencies pinned; run_autograder grades /autograder/submission into /autograder/results/results.json,
+    the student's app sandboxed under a uid of its own."""
+    from .gradescope_bundle import BundleError, build_bundle
+
+    try:
+        load_rubric(rubric)
+        build_bundle(out, profile, rubric, wheel)
+    except (RubricError, BundleError) as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"wrote {out}: upload it as the assignment's autograder (Gradescope: Configure Autograder, zip).")
+
+
+@main.command()
 @click.argument("requirement_id", metavar="ID")
 def explain(requirement_id: str) -> None:
     """Explain one requirement (LOGIN-405, NAMES-POST, ...): the lesson sentence or RFC section behind it,
