@@ -313,6 +313,21 @@ def merge(shards: tuple[Path, ...], out: Path) -> None:
 
 
 @main.command()
+@click.argument("results_file", metavar="RESULTS", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def summary(results_file: Path) -> None:
+    """Print a results.json (Gradescope's format, as check --results writes it) as Markdown: the score, the
+    likely causes and a row per requirement, for a CI job's summary ($GITHUB_STEP_SUMMARY)."""
+    import json
+
+    from ..grading.results_json import summary_markdown
+
+    try:
+        click.echo(summary_markdown(json.loads(results_file.read_text(encoding="utf-8"))), nl=False)
+    except (ValueError, KeyError, TypeError):
+        raise click.UsageError(f"{results_file} is not a results.json that check --results wrote") from None
+
+
+@main.command()
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="the zip to write")
 @click.option("--profile", type=click.Choice(PROFILES), default="tutorial", show_default=True)
 @click.option("--rubric", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="a TOML rubric")

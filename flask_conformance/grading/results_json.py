@@ -90,3 +90,15 @@ RESULT_FORMATS = tuple(WRITERS)
 def write_results(path: Path, grade: Grade, results_format: str = "gradescope") -> None:
     results = WRITERS[results_format](grade)
     write_atomically(path, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+
+
+def summary_markdown(results: dict[str, Any]) -> str:
+    """A Gradescope results.json as a job summary: the score, the top-level output (the likely causes, already
+    Markdown), and one row per requirement. Every value read from the file is escaped on its way into the
+    table."""
+    lines = [f"### flask-conformance: {results['score']:g} / {results['max_score']:g}", "", str(results["output"]), ""]
+    lines += ["| requirement | points | result |", "|---|---|---|"]
+    for test in results["tests"]:
+        points = f"{test['score']:g} / {test['max_score']:g}"
+        lines.append(f"| {inline(str(test['name']))} | {points} | {inline(str(test['status']))} |")
+    return "\n".join(lines) + "\n"
