@@ -6,16 +6,17 @@ import pytest
 def _form(client, form_page):
     form = form_page.login_form()
     if form is None:
-        client.fail(f"{form_page.path.name} should contain a <form> (the lesson's login.html has one)")
+        client.fail(f"{form_page.path.name} should contain a <form> (the lesson's {client.exercise.form} has one)")
     return form
 
 
 @pytest.mark.requirement("FORM-ACTION")
 def test_form_action(client, form_page):
     form = _form(client, form_page)
-    if form.action_path() != "/login":
+    login = client.exercise.login
+    if form.action_path() != login:
         client.fail(
-            "the form's action should lead to /login, like the lesson's action=\"http://localhost:5000/login\"",
+            f"the form's action should lead to {login}, like the lesson's action=\"http://localhost:5000{login}\"",
             got=f"action={form.action!r}",
         )
 
@@ -33,10 +34,11 @@ def test_form_method(client, form_page):
 @pytest.mark.requirement("FORM-INPUT")
 def test_form_text_input(client, form_page):
     form = _form(client, form_page)
-    if not form.text_inputs("nm"):
+    field = client.exercise.field
+    if not form.text_inputs(field):
         names = [control.name for control in form.controls if control.name]
         client.fail(
-            'the form should have a text input named nm: <input type="text" name="nm">',
+            f'the form should have a text input named {field}: <input type="text" name="{field}">',
             got=f"inputs named {names}" if names else "no named input",
         )
 

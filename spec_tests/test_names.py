@@ -44,7 +44,8 @@ def round_trip(client, method, name):
         target = client.location(login)
         arrival = f"it arrives at {target}" if target else "it is not redirected"
         client.fail(
-            f"{method} /login with nm={shown(name)} should redirect to /success/<name>, the name "
+            f"{method} {client.exercise.login} with {client.exercise.field}={shown(name)} should redirect to "
+            f"{client.exercise.success}, the name "
             f"percent-encoded so that the browser arrives at that name; {arrival}",
             login,
         )

@@ -11,7 +11,7 @@ def test_redirect_status(client, method):
     exchange = client.login(method, "alice")
     if exchange.response.status not in (302, 303):
         client.fail(
-            f"{method} /login should answer at once with 302 Found or 303 See Other "
+            f"{method} {client.exercise.login} should answer at once with 302 Found or 303 See Other "
             "(redirect() does; 301 is cached for good, 307/308 make the browser re-send the POST)",
             exchange,
         )
@@ -21,12 +21,14 @@ def test_redirect_status(client, method):
 @pytest.mark.parametrize("method", ["POST", "GET"])
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_redirect_target(client, method, name):
+    ex = client.exercise
     exchange = client.login(method, name)
     if exchange.response.header("Location") is None:
-        client.fail(f"{method} /login should redirect with a Location header", exchange)
+        client.fail(f"{method} {ex.login} should redirect with a Location header", exchange)
     if client.redirected_name(exchange) != name:
         client.fail(
-            f"{method} /login with nm={name!r} should redirect to /success/<name> with the name percent-encoded, "
+            f"{method} {ex.login} with {ex.field}={name!r} should redirect to {ex.success} with the name "
+            "percent-encoded, "
             f"so that a browser arrives at {name!r} (url_for('success', name=user) does this); "
             f"it arrives at {client.location(exchange)}",
             exchange,

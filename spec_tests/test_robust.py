@@ -4,6 +4,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from flask_conformance.data.exchange import Request
+from flask_conformance.data.exercise import in_exercise
 from flask_conformance.reading.pages import is_plain_text, rendered_text, shows_name
 from flask_conformance.reading.strategies import (
     HTTP_METHODS,
@@ -29,14 +31,20 @@ from flask_conformance.reading.strategies import (
 )
 def test_missing_name_is_refused(client, method, query, form):
     client.require_routes("login")
-    exchange = client.send(method, "/login", query=query, form=form)
+    ex = client.exercise
+    query, form = in_field(ex, query), in_field(ex, form)  # the cases name the lesson's field
+    exchange = client.send(method, ex.login, query=query, form=form)
     if not is_refusal(exchange.response):
         client.fail(
-            f"{method} /login without a name in the {'form' if method == 'POST' else 'query string'} "
+            f"{method} {ex.login} without a name in the {'form' if method == 'POST' else 'query string'} "
             "should be refused with a 4xx (400 Bad Request), not a crash or a redirect to a missing page"
             + refusal_note(exchange.response),
             exchange,
         )
+
+
+def in_field(exercise, fields):
+    return None if fields is None else {exercise.field if key == "nm" else key: value for key, value in fields.items()}
 
 
 # RFC 9110 §15.5.2, §15.5.6, §15.5.8: these refusals are malformed without their header.
@@ -85,7 +93,9 @@ def with_known_hard_requests(test):
 def test_no_server_errors(client, lesson_routes, method, path, query, body):
     content, content_type = body
     headers = (("Content-Type", content_type),) if content_type else ()
-    exchange = client.send_raw(method, path, query=query, body=content, headers=headers)
+    # Written in the lesson's terms (/login, nm), sent in the exercise's.
+    request = in_exercise(Request(method, path, query, headers, content))
+    exchange = client.send_raw(request.method, request.path, query=request.query, body=request.body, headers=headers)
     if server_error(exchange.response):
         client.fail(
             "no request should make the app fail with a 5xx: a bad request deserves a 4xx",
@@ -99,20 +109,22 @@ def server_error(response):
 
 
 def flow_ends_well(client, method, name):
+    ex = client.exercise
     login = client.login(method, name)
     if is_refusal(login.response):
         return
     if 400 <= login.response.status < 500:
         client.fail(
-            f"{method} /login with nm={name!r} may be refused, with a well-formed 4xx" + refusal_note(login.response),
+            f"{method} {ex.login} with {ex.field}={name!r} may be refused, with a well-formed 4xx"
+            + refusal_note(login.response),
             login,
         )
 
     welcome = client.follow(login) if client.redirects(login) else None
     if welcome is None or welcome.response.status != 200 or not shows_name(welcome.response.text, name):
         client.fail(
-            f"{method} /login with nm={name!r} should either lead to a page showing the name {name!r} or be "
-            f"refused with a 4xx at /login; the redirect leads to {client.location(login)}, which answers "
+            f"{method} {ex.login} with {ex.field}={name!r} should either lead to a page showing the name {name!r} "
+            f"or be refused with a 4xx at {ex.login}; the redirect leads to {client.location(login)}, which answers "
             f"{welcome.response.status if welcome else 'nothing'}",
             login,
         )
@@ -145,7 +157,7 @@ def test_name_is_escaped(client, name):
     ):
         client.fail(
             f"the welcome page should show {name!r} as text, escaped (markupsafe.escape or a template), "
-            f"so a browser displays 'welcome {name}'; a browser displays {shown[:80]!r}",
+            f"so a browser displays '{client.exercise.greets(name)}'; a browser displays {shown[:80]!r}",
             exchange,
         )
 

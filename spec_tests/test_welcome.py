@@ -10,4 +10,7 @@ from flask_conformance.reading.pages import shows_welcome
 def test_welcome_page(client, name):
     exchange = client.welcome(name)
     if exchange.response.status != 200 or not shows_welcome(exchange.response.text, name):
-        client.fail(f"GET /success/<{name}> should answer 200 with a page saying 'welcome {name}'", exchange)
+        ex = client.exercise
+        client.fail(
+            f"GET {ex.success_prefix}<{name}> should answer 200 with a page saying '{ex.greets(name)}'", exchange
+        )

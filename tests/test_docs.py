@@ -22,7 +22,16 @@ WITHOUT_SHELL = {"github.md"}  # its commands are in the workflows: test_github.
 
 
 def test_every_use_has_a_page():
-    expected = ["ci-check", "github", "gradescope", "grading-a-class", "job-array", "locking", "prairielearn"]
+    expected = [
+        "ci-check",
+        "github",
+        "gradescope",
+        "grading-a-class",
+        "job-array",
+        "locking",
+        "prairielearn",
+        "variant",
+    ]
     assert [name.removesuffix(".md") for name in PAGES] == expected
 
 

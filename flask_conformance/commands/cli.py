@@ -214,16 +214,28 @@ def serve(target: str | None, port: int, in_process: bool) -> None:
 @click.argument("target")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="the lock file to write")
 @click.option("--in-process", is_flag=True, help="import the target here instead of a sandboxed child")
-def lock(target: str, out: Path, in_process: bool) -> None:
+@click.option(
+    "--rubric",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="a rubric whose [exercise] names the instructor's variant: the corpus follows it",
+)
+def lock(target: str, out: Path, in_process: bool, rubric: Path | None) -> None:
     """Record TARGET's answers to the lock corpus (the listed requirements' requests and a fixed-seed
-    sample) in OUT; check later with pytest spec_tests --target TARGET --lock OUT."""
+    sample) in OUT; check later with pytest spec_tests --target TARGET --lock OUT (and the same --rubric)."""
+    from ..data.exercise import use
     from ..targets.behaviour_lock import LockCheck
+
+    try:
+        use(load_rubric(rubric).exercise)
+    except RubricError as error:
+        raise click.UsageError(str(error)) from None
 
     opened = _open(target, in_process)
     if opened.kind == "url":  # a lock of 135 refused connections is no lock
         from ..data.exchange import Request
+        from ..data.exercise import current
 
-        answer = opened.transport.handle_request(Request("GET", "/login", "nm=alice"))
+        answer = opened.transport.handle_request(Request("GET", current().login, f"{current().field}=alice"))
         if answer.status == 0:
             opened.close()
             raise click.UsageError(f"nothing answers at {target}: {answer.error}")

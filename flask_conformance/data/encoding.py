@@ -15,8 +15,11 @@ def encode_fields(fields: Iterable[tuple[str, str]]) -> str:
 
 
 def success_path(name: str) -> str:
-    """The welcome page's path for ``name``, the name in one escaped segment (as ``url_for`` builds it)."""
-    return "/success/" + quote(name, safe="")
+    """The welcome page's path for ``name`` in the exercise, the name in one escaped segment (as ``url_for``
+    builds it)."""
+    from .exercise import current
+
+    return current().success_path(name)
 
 
 def encode_multipart(fields: dict[str, str]) -> tuple[bytes, str]:

@@ -106,7 +106,7 @@ def likely_cause_hints(grade: Grade) -> list[Markup]:
         if check.visibility in SHOWN and check.status == "failed"
         for message in check.messages
     ]
-    return [Markup(cause.text(show=code_span)) for cause in likely_causes(failures)]
+    return [Markup(cause.text(show=code_span, words=grade.exercise.words)) for cause in likely_causes(failures)]
 
 
 def feedback_markdown(name: str, grade: Grade) -> str:

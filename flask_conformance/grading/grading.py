@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..data.exercise import LESSON, Exercise
 from ..data.grader_error import REGRADE
 from ..data.requirements import REQUIREMENTS, in_profile
 from ..reading.rubric import Rubric
@@ -38,6 +39,7 @@ class Grade:
     load_error: str = ""
     execution_time: float = 0.0
     extra: dict[str, str] = field(default_factory=dict)
+    exercise: Exercise = LESSON  # the rubric's: the likely causes are told in its words
 
     @property
     def score(self) -> float:
@@ -114,7 +116,7 @@ def grade(
         checks.append(
             Check(
                 requirement_id,
-                requirement.title,
+                rubric.exercise.words(requirement.title),
                 status,
                 score=points if status in ("passed", "grader-error") else 0.0,
                 max_score=0.0 if status == "skipped" else points,
@@ -122,4 +124,4 @@ def grade(
                 messages=failures or tuple(o.message for o in mine if o.outcome == "skipped" and o.message)[:1],
             )
         )
-    return Grade(profile, target, tuple(checks), load_error, execution_time)
+    return Grade(profile, target, tuple(checks), load_error, execution_time, exercise=rubric.exercise)

@@ -48,9 +48,10 @@ class Cause:
     hint: str
     values: dict[str, str]
 
-    def text(self, show: Callable[[str], str] = repr) -> str:
-        """The hint in words, each quoted value passed through ``show`` (feedback makes it a code span)."""
-        return self.hint.format(**{key: show(value) for key, value in self.values.items()})
+    def text(self, show: Callable[[str], str] = repr, words: Callable[[str], str] = str) -> str:
+        """The hint in words, each quoted value passed through ``show`` (feedback makes it a code span). ``words``
+        tells the kit's own words in the exercise's terms (``Exercise.words``), before any value goes in."""
+        return words(self.hint).format(**{key: show(value) for key, value in self.values.items()})
 
 
 def _mistake(

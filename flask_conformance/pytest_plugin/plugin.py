@@ -74,6 +74,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[RUBRIC] = load_rubric(settings.rubric)
     except RubricError as error:
         raise pytest.UsageError(str(error)) from None
+    if asked_for(config):  # inert in another project's run: its exercise is nobody's business
+        from ..data.exercise import use
+
+        use(config.stash[RUBRIC].exercise)
     if settings.results is not None:
         from .results_collector import ResultsCollector
 
@@ -81,6 +85,12 @@ def pytest_configure(config: pytest.Config) -> None:
             settings.profile, config.stash[RUBRIC], settings.target or "", settings.results, settings.results_format
         )
         config.pluginmanager.register(collector, COLLECTOR)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from ..data.exercise import LESSON, use
+
+    use(LESSON)  # the next session in this process (an in-process run, a warm grader) starts from the lesson
 
 
 def _check_target_names(settings: Settings) -> None:
@@ -108,7 +118,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         from ..sandbox.sandbox import expected_isolation
 
         isolation = f"files and folders sandboxed ({expected_isolation()})"
+    from ..data.exercise import LESSON, current
+
+    exercise = current()
+    variant = [] if exercise == LESSON else [f"flask-conformance: the instructor's exercise: {exercise}"]
     return [
+        *variant,
         f"flask-conformance: target {settings.target or DEFAULT_TARGET + ' (default)'}, "
         f"profile {settings.profile}, {isolation}",
         f"flask-conformance: hypothesis profile {HYPOTHESIS_PROFILE!r}: derandomize=True, database=None, "

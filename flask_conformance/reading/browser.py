@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..data.exercise import current
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -93,7 +95,7 @@ def walkthrough(page: Any, form_html: bytes, live_url: str, name: str, method: s
     """
     live = urlsplit(live_url)
     origin, prefix = f"{live.scheme}://{live.netloc}", live.path.rstrip("/")
-    page_url = f"{origin}{prefix}/login.html"
+    page_url = f"{origin}{prefix}/{current().form}"
     sent: list[tuple[str, str, bytes, str]] = []
 
     def record(request: Any) -> None:
@@ -102,7 +104,7 @@ def walkthrough(page: Any, form_html: bytes, live_url: str, name: str, method: s
                 (request.method, request.url, request.post_data_buffer or b"", request.headers.get("content-type", ""))
             )
 
-    html = _JINJA_URL_FOR_LOGIN.sub(b"/login", form_html)
+    html = _JINJA_URL_FOR_LOGIN.sub(current().login.encode(), form_html)
     page.route(page_url, lambda route: route.fulfill(status=200, body=html, headers={"Content-Type": "text/html"}))
     page.on("request", record)
     page.goto(page_url)

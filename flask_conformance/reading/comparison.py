@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from urllib.parse import unquote, urlsplit
 
 from ..data.exchange import Exchange, parse_allow
+from ..data.exercise import current
 from .pages import rendered_text, shows_welcome
 from .urls import name_in_path, resolve
 
@@ -57,12 +58,12 @@ def _location(exchange: Exchange) -> str:
 
 def _page(exchange: Exchange, profile: str) -> str:
     request, response = exchange.request, exchange.response
-    name = name_in_path(request.path, "/success/")
+    name = name_in_path(request.path, current().success_prefix)
     if request.method != "GET" or response.status != 200 or name is None:
         return ""
     body = response.text
     shown = shows_welcome(rendered_text(body), name) if profile != "tutorial" else shows_welcome(body, name)
-    return f"{'shows' if shown else 'does not show'} 'welcome {name}'"
+    return f"{'shows' if shown else 'does not show'} '{current().greets(name)}'"
 
 
 def observe(exchange: Exchange, profile: str) -> Observation:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import random
 
-from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart, success_path
+from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart
 from ..data.exchange import Request
+from ..data.exercise import LESSON, in_exercise
 from .strategies import LOOKALIKE_ESCAPES, NON_ASCII_SAMPLES, TRICKY_CHARACTERS, UNROUTABLE_NAMES, routable
 
 FORM = (("Content-Type", FORM_CONTENT_TYPE),)
@@ -41,7 +42,7 @@ def _listed() -> list[Request]:
         requests += [
             Request("POST", "/login", "", FORM, _nm(name).encode()),
             Request("GET", "/login", _nm(name)),
-            Request("GET", success_path(name)),
+            Request("GET", LESSON.success_path(name)),
         ]
     requests += [Request("GET", "/login"), Request("GET", "/login", "nm="), Request("POST", "/login", "", FORM, b"")]
     requests += [Request("POST", "/login", "", FORM, _nm(name).encode()) for name in UNROUTABLE_NAMES]
@@ -74,13 +75,14 @@ def _sampled(count: int, seed: int) -> list[Request]:
         if kind == "post":
             requests.append(Request("POST", "/login", "", FORM, _nm(name).encode()))
         elif kind == "welcome":
-            requests.append(Request("GET", success_path(name)))
+            requests.append(Request("GET", LESSON.success_path(name)))
         else:
             requests.append(Request(kind.upper(), "/login", _nm(name)))
     return requests
 
 
 def corpus(sample: int = 60, seed: int = SEED) -> list[Request]:
-    """The listed requests, then ``sample`` generated ones; no request twice."""
+    """The listed requests, then ``sample`` generated ones; no request twice. Written in the lesson's terms,
+    sent in the exercise's."""
     unique: dict[Request, None] = dict.fromkeys(_listed() + _sampled(sample, seed))
-    return list(unique)
+    return [in_exercise(request) for request in unique]

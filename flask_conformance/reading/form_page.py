@@ -11,12 +11,17 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element
 
+from ..data.exercise import current
 from .pages import elements, parse_html
 from .urls import remove_dot_segments
 
-# The lesson opens login.html from disk and posts to localhost:5000; a relative
-# action is resolved as if the page were served by the app at its root.
-PAGE_URL = "http://localhost:5000/login.html"
+
+def page_url() -> str:
+    """The lesson opens login.html from disk and posts to localhost:5000; a relative action is resolved as if
+    the page were served by the app at its root."""
+    return f"http://localhost:5000/{current().form}"
+
+
 _JINJA_URL_FOR_LOGIN = re.compile(r"""^\{\{\s*url_for\(\s*['"]login['"]\s*\)\s*\}\}$""")
 _CHARSET_IN_CONTENT = re.compile(r"charset\s*=\s*['\"]?\s*utf-?8", re.IGNORECASE)
 MAX_PAGE = 1 << 20
@@ -68,10 +73,10 @@ class Form:
         """The path the form submits to, or None when the action cannot be resolved statically."""
         action = (self.action or "").strip()
         if _JINJA_URL_FOR_LOGIN.match(action):
-            return "/login"
+            return current().login
         if "{{" in action or "{%" in action:
             return None
-        resolved = urlsplit(urljoin(PAGE_URL, action))
+        resolved = urlsplit(urljoin(page_url(), action))
         if resolved.scheme not in ("http", "https"):
             return None
         return remove_dot_segments(resolved.path or "/")
@@ -105,9 +110,9 @@ class FormPage:
     meta_charset: str | None
 
     def login_form(self) -> Form | None:
-        """The form with an ``nm`` field, else the first form on the page."""
+        """The form with an ``nm`` field (the exercise's), else the first form on the page."""
         for form in self.forms:
-            if any(control.name == "nm" for control in form.controls):
+            if any(control.name == current().field for control in form.controls):
                 return form
         return self.forms[0] if self.forms else None
 
@@ -172,8 +177,9 @@ def _parse_forms(raw: bytes) -> tuple[list[Form], str | None]:
 
 
 def find_form_page(folder: Path) -> Path | None:
-    """``login.html`` in a submission folder, or in its ``templates/``."""
-    for candidate in (folder / "login.html", folder / "templates" / "login.html"):
+    """``login.html`` (the exercise's form page) in a submission folder, or in its ``templates/``."""
+    name = current().form
+    for candidate in (folder / name, folder / "templates" / name):
         if candidate.is_file() and not candidate.is_symlink():
             return candidate
     return None

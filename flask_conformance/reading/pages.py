@@ -10,7 +10,8 @@ from xml.etree.ElementTree import Element
 
 import html5lib
 
-_WELCOME = re.compile("welcome", re.IGNORECASE)
+from ..data.exercise import current
+
 # What a browser folds when it renders HTML: runs of ASCII white space (not U+00A0 or other Unicode spaces).
 _SPACES = re.compile(r"[ \t\n\f\r]+")
 # Never rendered as text. (The WHATWG parser puts whatever belongs in <body> there, even when </head> or
@@ -121,10 +122,10 @@ def rendered_text(markup: str) -> str:
 
 
 def _has_welcome(text: str, name: str, folded: bool = False) -> bool:
-    """``welcome <name>`` as words: not ``xxwelcome``, and not ``welcome <name>xx`` (another name).
-    ``folded``: ``text`` is rendered text, so the expected text is folded the same way."""
+    """``welcome <name>`` as words (the exercise's greeting): not ``xxwelcome``, and not ``welcome <name>xx``
+    (another name). ``folded``: ``text`` is rendered text, so the expected text is folded the same way."""
     expected = fold(" " + name) if folded else " " + name
-    for match in _WELCOME.finditer(text):
+    for match in re.finditer(re.escape(current().greeting), text, re.IGNORECASE):
         end = match.end() + len(expected)
         if match.start() and text[match.start() - 1].isalnum():
             continue
@@ -145,7 +146,7 @@ def _read_as_a_browser_may(body: str, matches: Callable[[str, bool], bool]) -> b
 
 
 def shows_welcome(body: str, name: str) -> bool:
-    """True when the page says ``welcome <name>`` ("welcome" in any case, the name exact)."""
+    """True when the page says ``welcome <name>`` (the exercise's greeting in any case, the name exact)."""
     return _read_as_a_browser_may(body, lambda text, folded: _has_welcome(text, name, folded))
 
 

@@ -20,10 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..data.exercise import LESSON, Exercise, ExerciseError
 from ..data.requirements import REQUIREMENTS
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
-KEYS = """A rubric is a TOML file with two tables, both optional:
+KEYS = """A rubric is a TOML file with three tables, all optional:
+
+[exercise]                   # the instructor's variant of the exercise; each key defaults to the lesson's
+field = "nm"                 # the name's field, in the form and the query string
+login = "/login"             # the route that reads it, for GET and POST
+success = "/success/<name>"  # the page it redirects to, the name in one <name> segment
+greeting = "welcome"         # what that page says before the name
+form = "login.html"          # the page with the form
 
 [defaults]
 visibility = "visible"       # of every check not named below: visible, hidden, after_due_date or
@@ -47,6 +55,7 @@ class Rubric:
     visibility: dict[str, str] = field(default_factory=dict)
     dropped: frozenset[str] = frozenset()
     default_visibility: str = "visible"
+    exercise: Exercise = LESSON
 
     def points_for(self, requirement_id: str) -> float:
         return self.points.get(requirement_id, REQUIREMENTS[requirement_id].points)
@@ -66,9 +75,12 @@ def load_rubric(path: Path | None) -> Rubric:
 
 
 def parse_rubric(data: dict[str, Any], where: str) -> Rubric:
-    unknown_tables = set(data) - {"defaults", "requirements"}
+    unknown_tables = set(data) - {"exercise", "defaults", "requirements"}
     if unknown_tables:
-        raise RubricError(f"{where}: unknown table(s) {sorted(unknown_tables)}; use [defaults] and [requirements.ID]")
+        raise RubricError(
+            f"{where}: unknown table(s) {sorted(unknown_tables)}; use [exercise], [defaults] and [requirements.ID]"
+        )
+    exercise = _exercise(data.get("exercise", {}), f"{where} [exercise]")
     default_visibility = _visibility(data.get("defaults", {}).get("visibility", "visible"), f"{where} [defaults]")
     points: dict[str, float] = {}
     visibility: dict[str, str] = {}
@@ -89,7 +101,22 @@ def parse_rubric(data: dict[str, Any], where: str) -> Rubric:
             visibility[requirement_id] = _visibility(entry["visibility"], place)
         if entry.get("drop", False) is True:
             dropped.add(requirement_id)
-    return Rubric(points, visibility, frozenset(dropped), default_visibility)
+    return Rubric(points, visibility, frozenset(dropped), default_visibility, exercise)
+
+
+def _exercise(entry: object, place: str) -> Exercise:
+    keys = ("field", "login", "success", "greeting", "form")
+    if not isinstance(entry, dict):
+        raise RubricError(f"{place}: must be a table of {', '.join(keys)}")
+    unknown = set(entry) - set(keys)
+    if unknown:
+        raise RubricError(f"{place}: unknown key(s) {sorted(unknown)}; use {', '.join(keys)}")
+    if any(not isinstance(value, str) for value in entry.values()):
+        raise RubricError(f"{place}: every value is a string")
+    try:
+        return Exercise(**entry)
+    except ExerciseError as error:
+        raise RubricError(f"{place}: {error}") from None
 
 
 def _visibility(value: object, place: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart, success_path
+from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart
 from ..data.exchange import Request
+from ..data.exercise import LESSON, in_exercise
 
 # Characters the lesson's URL handling is most likely to get wrong, and text
 # that looks like an escape already: an f-string Location fails on these.
@@ -98,7 +99,7 @@ def paths() -> st.SearchStrategy[str]:
     """Paths: the routes and their near misses, then ``/success/`` with any escaped name, then any path."""
     return st.one_of(
         st.sampled_from(PATHS),
-        names().map(success_path),
+        names().map(LESSON.success_path),  # the lesson's terms: in_exercise sends them in the exercise's
         st.text(alphabet="/.%aFx0-_~", max_size=12).map(lambda path: "/" + path),
     )
 
@@ -191,7 +192,7 @@ def _login_by_get(draw: st.DrawFn) -> Request:
 
 @st.composite
 def _welcome(draw: st.DrawFn) -> Request:
-    return Request(draw(st.sampled_from(["GET", "HEAD"])), success_path(draw(names())))
+    return Request(draw(st.sampled_from(["GET", "HEAD"])), LESSON.success_path(draw(names())))
 
 
 @st.composite
@@ -220,4 +221,4 @@ def probes(profile: str) -> st.SearchStrategy[Request]:
     kinds = [_welcome(), _login_by_get(), _login_by_post(), _other_methods()]
     if profile != "tutorial":
         kinds.append(_missing_name())
-    return st.one_of(*kinds)
+    return st.one_of(*kinds).map(in_exercise)  # written in the lesson's terms, sent in the exercise's

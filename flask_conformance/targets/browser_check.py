@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from ..data.curl import curl_line
 from ..data.exchange import Exchange, Request, Response
@@ -33,13 +33,14 @@ class BrowserCheck:
         """Fail unless the browser ended at ``/success/<name>`` on a page saying ``welcome <name>``."""
         prefix = urlsplit(self.live_url).path.rstrip("/")
         path = urlsplit(walk.url).path
-        arrived = name_in_path(walk.url, prefix + "/success/") or name_in_path(walk.url, "/success/")
+        success = self.client.exercise.success_prefix
+        arrived = name_in_path(walk.url, prefix + success) or name_in_path(walk.url, success)
         shown = shows_welcome(walk.markup, name) or shows_welcome(walk.text, name)
         if not walk.problem and arrived == name and shown:
             return
         expected = (
-            f"typing {name!r} into login.html's text field and clicking submit ({how}) should land on "
-            f"/success/{quote(name, safe='')} showing 'welcome {name}'"
+            f"typing {name!r} into {self.client.exercise.form}'s text field and clicking submit ({how}) should "
+            f"land on {self.client.exercise.success_path(name)} showing '{self.client.exercise.greets(name)}'"
         )
         seen = walk.problem or f"the browser ended at {path} showing {' '.join(walk.text.split())[:100]!r}"
         self.fail(expected, seen, walk)

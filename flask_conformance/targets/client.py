@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from ..data.curl import curl_line, describe
 from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart, success_path
 from ..data.exchange import Exchange, Request, Response
+from ..data.exercise import Exercise, current
 from ..reading.urls import name_in_path, resolve, same_origin
 from ..transports.transport import Transport
 
@@ -35,8 +36,13 @@ class Client:
         return self.transport.base_url
 
     @property
+    def exercise(self) -> Exercise:
+        """The exercise's parts: its field, routes, greeting and form page (the lesson's by default)."""
+        return current()
+
+    @property
     def success_prefix(self) -> str:
-        return urlsplit(self.base_url).path.rstrip("/") + "/success/"
+        return urlsplit(self.base_url).path.rstrip("/") + self.exercise.success_prefix
 
     def send(
         self,
@@ -92,9 +98,10 @@ class Client:
 
     def login(self, method: str, name: str) -> Exchange:
         """The lesson's flow: ``nm`` in the form for POST, in the query string for GET."""
+        field, login = self.exercise.field, self.exercise.login
         if method == "POST":
-            return self.send("POST", "/login", form={"nm": name})
-        return self.send(method, "/login", query={"nm": name})
+            return self.send("POST", login, form={field: name})
+        return self.send(method, login, query={field: name})
 
     def location(self, exchange: Exchange) -> str | None:
         """The redirect's Location resolved against the request URL, as a browser resolves it."""
@@ -132,7 +139,7 @@ class Client:
         for path in paths:
             exchange = requests[path]()
             if exchange.response.status == 404:
-                route = "/login" if path == "login" else "/success/<name>"
+                route = self.exercise.login if path == "login" else self.exercise.success
                 self.fail(f"the lesson's {route} route should exist before this can be checked", exchange)
 
     def welcome(self, name: str) -> Exchange:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..data.exercise import current
 from ..data.limits import Limits
 from ..reading.form_page import find_form_page
 from ..sandbox.sandbox import SandboxTransport, adopt
@@ -16,7 +17,6 @@ from ..transports.transport import HttpTransport, Transport, WsgiTransport
 DEFAULT_TARGET = "reference_app.robust.app:app"
 REFERENCES = {"tutorial": "reference_app.lesson.app:app", "robust": DEFAULT_TARGET}  # each profile's reference
 
-MISSING_FORM = "login.html is missing: the lesson's form page belongs in the submission folder or its templates/"
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -101,7 +101,7 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
             f"live server at {transport.base_url}",
             transport,
             None,
-            "a live URL has no login.html to read",
+            f"a live URL has no {current().form} to read",
             isolated=False,
             isolation="a live server: the kit runs none of its code",
         )
@@ -122,9 +122,13 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
     form_page, reason = _form_page(kind, spec)
     target = Target(text, kind, description, transport, form_page, reason, isolated)
     if kind == "folder" and form_page is None:
-        target.form_missing = MISSING_FORM
+        target.form_missing = (
+            f"{current().form} is missing: the lesson's form page belongs in the submission folder or its templates/"
+        )
         if isinstance(transport, SandboxTransport):
-            left_out = [entry for entry in transport.copy_report.skipped if entry.split(" (")[0].endswith("login.html")]
+            left_out = [
+                entry for entry in transport.copy_report.skipped if entry.split(" (")[0].endswith(current().form)
+            ]
             if left_out:
                 target.form_missing += f" (it was left out of the copy the kit grades: {left_out[0]})"
     if isinstance(transport, SandboxTransport):
@@ -136,12 +140,12 @@ def _form_page(kind: str, spec: AppSpec) -> tuple[Path | None, str]:
     if kind == "folder":
         assert spec.path is not None
         page = find_form_page(spec.path)
-        return page, "" if page else "no login.html in the submission folder or its templates/ folder"
+        return page, "" if page else f"no {current().form} in the submission folder or its templates/ folder"
     if kind == "module":
         assert spec.module is not None
         found = importlib.util.find_spec(spec.module.split(".")[0]) and importlib.util.find_spec(spec.module)
         if found is not None and found.origin:
             page = find_form_page(Path(found.origin).parent)
-            return page, "" if page else f"no login.html beside {found.origin}"
+            return page, "" if page else f"no {current().form} beside {found.origin}"
         return None, f"cannot find where {spec.module} lives"
-    return None, "a single .py file has no login.html to check; grade the folder to check it"
+    return None, f"a single .py file has no {current().form} to check; grade the folder to check it"
