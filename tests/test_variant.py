@@ -137,3 +137,21 @@ def test_a_likely_cause_is_told_in_the_variants_words():
     assert "`nm`" not in hint
     (lesson_hint,) = likely_cause_hints(Grade("tutorial", "t", (check,)))
     assert "The lesson's field is `nm`" in lesson_hint
+
+
+def test_a_mistakes_sign_is_read_in_the_variants_words():
+    """The greeting-text sign, written for 'welcome', finds 'Hi alice' where the variant asks for 'Hello'."""
+    from flask_conformance.grading.feedback import likely_cause_hints
+    from flask_conformance.grading.grading import Check, Grade
+    from flask_conformance.grading.mistakes import likely_causes
+
+    message = "WELCOME: GET /welcome/<alice> should answer 200 with a page saying 'Hello alice'. "
+    message += "It got: 200, body 'Hi alice'."
+    assert [cause.key for cause in likely_causes([("WELCOME", message)], HELLO)] == ["greeting-text"]
+    assert likely_causes([("WELCOME", message)]) == []  # read as the lesson's, it says nothing
+    check = Check("WELCOME", "t", "failed", 0, 5, "visible", (message,))
+    (hint,) = likely_cause_hints(Grade("tutorial", "t", (check,), exercise=HELLO))
+    assert hint == (
+        "The page should say `Hello <name>` and nothing else around the name, as the lesson's "
+        "`'Hello %s' % name`: yours says ` Hi alice `."
+    )

@@ -49,7 +49,7 @@ class Record:
             if check.status == "failed"
             for message in check.messages
         ]  # every check's, hidden ones too: the record is the instructor's
-        mistakes = [cause.key for cause in likely_causes(failures)]
+        mistakes = [cause.key for cause in likely_causes(failures, result.exercise)]
         return cls(name, *counts, status, round(seconds, 3), peak_memory_mb, graded_with or {}, mistakes)
 
 

@@ -60,7 +60,16 @@ class Exercise:
         text = text.replace("/success/<name>", self.success).replace("/success/", self.success_prefix)
         text = text.replace("login.html", self.form).replace("/login", self.login)
         text = re.sub(r"\bnm\b", self.field, text)
-        return text.replace("welcome <name>", self.greets("<name>"))
+        return text.replace("welcome <name>", self.greets("<name>")).replace("'welcome %s'", f"'{self.greeting} %s'")
+
+    def pattern(self, pattern: str) -> str:
+        """A regular expression the kit wrote in the lesson's terms (a mistake's sign), in the exercise's."""
+        if self == LESSON:
+            return pattern
+        pattern = pattern.replace("/success/<name>", re.escape(self.success))
+        pattern = pattern.replace("/success/", re.escape(self.success_prefix)).replace("/login", re.escape(self.login))
+        pattern = re.sub(r"\bnm\b", lambda _: re.escape(self.field), pattern)
+        return re.sub(r"\bwelcome\b", lambda _: re.escape(self.greeting), pattern)
 
     def greets(self, name: str) -> str:
         """What the welcome page says: ``welcome alice``."""

@@ -106,7 +106,8 @@ def likely_cause_hints(grade: Grade) -> list[Markup]:
         if check.visibility in SHOWN and check.status == "failed"
         for message in check.messages
     ]
-    return [Markup(cause.text(show=code_span, words=grade.exercise.words)) for cause in likely_causes(failures)]
+    causes = likely_causes(failures, grade.exercise)
+    return [Markup(cause.text(show=code_span, words=grade.exercise.words)) for cause in causes]
 
 
 def feedback_markdown(name: str, grade: Grade) -> str:

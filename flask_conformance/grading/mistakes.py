@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..data.exercise import LESSON, Exercise
+
 # The requirements that send the lesson's requests to /login and follow them to the welcome page.
 _FLOW = frozenset(
     {"LOGIN-GET", "LOGIN-POST", "POST-FORM", "POST-NOT-QUERY", "GET-ARGS", "GET-NOT-BODY"}
@@ -29,11 +31,13 @@ class Mistake:
     sign: re.Pattern[str]  # searched for in those requirements' failure messages
     holds: Callable[[dict[str, str]], bool] = lambda groups: True  # a last test on the groups
 
-    def found_in(self, requirement_id: str, message: str) -> Cause | None:
-        """The cause, with what this submission showed of it, when ``message`` shows the mistake."""
+    def found_in(self, requirement_id: str, message: str, exercise: Exercise = LESSON) -> Cause | None:
+        """The cause, with what this submission showed of it, when ``message`` shows the mistake. The sign is
+        written in the lesson's terms and read in the exercise's, as the spec's messages are told."""
         if requirement_id not in self.explains:
             return None
-        for match in self.sign.finditer(message):
+        sign = self.sign if exercise == LESSON else re.compile(exercise.pattern(self.sign.pattern), self.sign.flags)
+        for match in sign.finditer(message):
             groups = {key: value for key, value in match.groupdict().items() if value is not None}
             if self.holds(groups):
                 return Cause(self.key, self.hint, groups)
@@ -78,7 +82,7 @@ def _not_percent_encoded(groups: dict[str, str]) -> bool:
 
 
 def _other_greeting(groups: dict[str, str]) -> bool:
-    return f"welcome {groups['name']}" != groups["body"] and groups["name"].casefold() in groups["body"].casefold()
+    return groups["expected"] != groups["body"] and groups["name"].casefold() in groups["body"].casefold()
 
 
 # In the order the lesson teaches: load the app, route /login for both methods, read nm, redirect with
@@ -201,7 +205,7 @@ CATALOGUE = (
         "The page should say `welcome <name>` and nothing else around the name, as the lesson's "
         "`'welcome %s' % name`: yours says {body}.",
         {"WELCOME"},
-        r"saying 'welcome (?P<name>[^'\n]*)'\. It got: 200, body '(?P<body>[^'\n]*)'",
+        r"saying '(?P<expected>welcome (?P<name>[^'\n]*))'\. It got: 200, body '(?P<body>[^'\n]*)'",
         holds=_other_greeting,
     ),
     _mistake(
@@ -223,13 +227,14 @@ CATALOGUE = (
 )
 
 
-def likely_causes(failures: Iterable[tuple[str, str]]) -> list[Cause]:
+def likely_causes(failures: Iterable[tuple[str, str]], exercise: Exercise = LESSON) -> list[Cause]:
     """The causes ``(requirement ID, failure message)`` pairs show, once each, in the catalogue's order."""
     pairs = list(failures)
     found = []
     for mistake in CATALOGUE:
         cause = next(
-            filter(None, (mistake.found_in(requirement_id, message) for requirement_id, message in pairs)), None
+            filter(None, (mistake.found_in(requirement_id, message, exercise) for requirement_id, message in pairs)),
+            None,
         )
         if cause is not None:
             found.append(cause)
