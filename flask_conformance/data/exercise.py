@@ -5,6 +5,7 @@ routes, the greeting and the form page instead of spelling the lesson's."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -53,23 +54,24 @@ class Exercise:
         return self.success_prefix + quote(name, safe="")
 
     def words(self, text: str) -> str:
-        """The kit's own text written in the lesson's terms (a requirement's title), in the exercise's. Only
-        for the kit's words: a submission's text is never rewritten."""
+        """The kit's own text written in the lesson's terms (a requirement's title, a hint), in the exercise's.
+        Only for the kit's words: a submission's text is never rewritten."""
         if self == LESSON:
             return text
-        text = text.replace("/success/<name>", self.success).replace("/success/", self.success_prefix)
-        text = text.replace("login.html", self.form).replace("/login", self.login)
-        text = re.sub(r"\bnm\b", self.field, text)
+        text = self._routes_and_field(text, lambda part: part)
         return text.replace("welcome <name>", self.greets("<name>")).replace("'welcome %s'", f"'{self.greeting} %s'")
 
     def pattern(self, pattern: str) -> str:
         """A regular expression the kit wrote in the lesson's terms (a mistake's sign), in the exercise's."""
         if self == LESSON:
             return pattern
-        pattern = pattern.replace("/success/<name>", re.escape(self.success))
-        pattern = pattern.replace("/success/", re.escape(self.success_prefix)).replace("/login", re.escape(self.login))
-        pattern = re.sub(r"\bnm\b", lambda _: re.escape(self.field), pattern)
+        pattern = self._routes_and_field(pattern, re.escape)
         return re.sub(r"\bwelcome\b", lambda _: re.escape(self.greeting), pattern)
+
+    def _routes_and_field(self, text: str, escape: Callable[[str], str]) -> str:
+        text = text.replace("/success/<name>", escape(self.success)).replace("/success/", escape(self.success_prefix))
+        text = text.replace("login.html", escape(self.form)).replace("/login", escape(self.login))
+        return re.sub(r"\bnm\b", lambda _: escape(self.field), text)
 
     def greets(self, name: str) -> str:
         """What the welcome page says: ``welcome alice``."""
