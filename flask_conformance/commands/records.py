@@ -43,13 +43,8 @@ class Record:
     ) -> Record:
         """The record of a grade, finished or replayed from a journal."""
         counts = (result.score, result.max_score, result.passed, result.failed)
-        failures = [
-            (check.requirement_id, message)
-            for check in result.checks
-            if check.status == "failed"
-            for message in check.messages
-        ]  # every check's, hidden ones too: the record is the instructor's
-        mistakes = [cause.key for cause in likely_causes(failures, result.exercise)]
+        # every check's failures, hidden ones too: the record is the instructor's
+        mistakes = [cause.key for cause in likely_causes(result.failure_messages(), result.exercise)]
         return cls(name, *counts, status, round(seconds, 3), peak_memory_mb, graded_with or {}, mistakes)
 
 

@@ -65,9 +65,9 @@ def merge_shards(shards: list[Path], out: Path) -> list[Record]:
             raise ShardError(f"{folder} was graded with other settings than {shards[0]} ({', '.join(differ)})")
         if manifest["class"] != first["class"]:
             raise ShardError(f"{folder} graded another class than {shards[0]} (its submissions differ)")
-    counts = {Shard.parse(manifest["shard"]).count for manifest in manifests}
-    indices = sorted(Shard.parse(manifest["shard"]).index for manifest in manifests)
-    if len(counts) != 1 or indices != list(range(counts.pop())):
+    parsed = [Shard.parse(manifest["shard"]) for manifest in manifests]
+    counts = {shard.count for shard in parsed}
+    if len(counts) != 1 or sorted(shard.index for shard in parsed) != list(range(counts.pop())):
         raise ShardError(f"merge needs every shard once: got {', '.join(m['shard'] for m in manifests)}")
     records: dict[str, Record] = {}
     for folder in shards:

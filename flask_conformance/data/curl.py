@@ -15,7 +15,7 @@ def curl_line(exchange: Exchange) -> str:
     is spelt out unless the request differs (another method, another type, or none)."""
     words = ["curl", "-i"]
     request = exchange.request
-    content_type = next((value for key, value in request.headers if key.lower() == "content-type"), None)
+    content_type = request.header("Content-Type")
     if request.method == "HEAD":
         words.append("--head")
     elif request.method != ("POST" if request.body else "GET"):

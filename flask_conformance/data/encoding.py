@@ -14,14 +14,6 @@ def encode_fields(fields: Iterable[tuple[str, str]]) -> str:
     return urlencode(list(fields), quote_via=quote)
 
 
-def success_path(name: str) -> str:
-    """The welcome page's path for ``name`` in the exercise, the name in one escaped segment (as ``url_for``
-    builds it)."""
-    from .exercise import current
-
-    return current().success_path(name)
-
-
 def encode_multipart(fields: dict[str, str]) -> tuple[bytes, str]:
     """A multipart/form-data body, by Werkzeug's encoder, with a boundary fixed by the fields (so that a
     curl line shown to a student is the same on every run)."""

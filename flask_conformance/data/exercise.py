@@ -113,8 +113,7 @@ def in_exercise(request: Request, exercise: Exercise | None = None) -> Request:
     query = _LESSON_FIELD.sub(exercise.field, request.query)
     body = request.body
     if body:
-        content_type = next((value for key, value in request.headers if key.lower() == "content-type"), "")
-        if content_type.startswith("multipart/form-data"):
+        if (request.header("Content-Type") or "").startswith("multipart/form-data"):
             body = _LESSON_MULTIPART_FIELD.sub(rb"\g<1>" + exercise.field.encode() + rb"\g<2>", body)
         else:
             body = _LESSON_FIELD.sub(exercise.field, body.decode("latin-1")).encode("latin-1")

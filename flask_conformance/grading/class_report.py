@@ -10,20 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from ..data.atomic_file import write_atomically
 from ..data.requirements import REQUIREMENTS
-from .feedback import MARKDOWN
+from .feedback import HTML_PAGES, MARKDOWN
 from .mistakes import CATALOGUE
 from .report_charts import histogram_svg, pass_rate_svg
-
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("flask_conformance", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
 
 
 def _results(out: Path, name: str) -> dict[str, Any]:
@@ -55,7 +48,7 @@ def class_report_html(out: Path, records: list[Any], profile: str) -> str:
                 continue
             passed, total = tallies.setdefault(requirement_id, [0, 0])
             tallies[requirement_id] = [passed + (test.get("status") == "passed"), total + 1]
-    return _TEMPLATES.get_template("report.html").render(
+    return HTML_PAGES.get_template("report.html").render(
         records=records,
         profile=profile,
         mean=sum(fractions) / len(fractions) if fractions else 0.0,

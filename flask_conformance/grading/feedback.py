@@ -84,7 +84,7 @@ _TEMPLATES.filters["image"] = _image
 # CommonMark with raw HTML off: whatever got past feedback_markdown's escaping is shown as text, and
 # markdown-it refuses javascript:, vbscript: and file: links by itself.
 MARKDOWN = MarkdownIt("commonmark", {"html": False})
-_PAGES = jinja2.Environment(
+HTML_PAGES = jinja2.Environment(  # feedback.html and report.html: every value autoescaped
     loader=jinja2.PackageLoader("flask_conformance", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
@@ -94,19 +94,13 @@ _PAGES = jinja2.Environment(
 def feedback_html(name: str, markdown: str) -> str:
     """feedback.md as a page of its own: what a student opens from the class report."""
     body = Markup(MARKDOWN.render(markdown))  # markdown-it escapes every text it renders
-    return _PAGES.get_template("feedback.html").render(name=name, body=body)
+    return HTML_PAGES.get_template("feedback.html").render(name=name, body=body)
 
 
 def likely_cause_hints(grade: Grade) -> list[Markup]:
     """The hints for the mistakes the visible failed checks show, as Markdown: the kit's words, with what
     they quote from the submission in code spans."""
-    failures = [
-        (check.requirement_id, message)
-        for check in grade.checks
-        if check.visibility in SHOWN and check.status == "failed"
-        for message in check.messages
-    ]
-    causes = likely_causes(failures, grade.exercise)
+    causes = likely_causes(grade.failure_messages(SHOWN), grade.exercise)
     return [Markup(cause.text(show=code_span, words=grade.exercise.words)) for cause in causes]
 
 

@@ -58,6 +58,21 @@ class Grade:
         return sum(check.status == "failed" for check in self.checks)
 
     @property
+    def checked(self) -> list[Check]:
+        """The checks that applied to this kind of target (not skipped), passed or not."""
+        return [check for check in self.checks if check.status != "skipped"]
+
+    def failure_messages(self, visibilities: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+        """``(requirement ID, message)`` of every failed check (of those ``visibilities``, given some): what
+        the catalogue of mistakes reads."""
+        return [
+            (check.requirement_id, message)
+            for check in self.checks
+            if check.status == "failed" and (visibilities is None or check.visibility in visibilities)
+            for message in check.messages
+        ]
+
+    @property
     def grader_errors(self) -> tuple[str, ...]:
         """Why checks could not run through the grader's fault: the submission needs a regrade."""
         return tuple(check.messages[0] for check in self.checks if check.status == "grader-error" and check.messages)
@@ -65,9 +80,8 @@ class Grade:
     def summary(self) -> str:
         if self.load_error:
             return f"The submission could not be graded: {self.load_error}"
-        graded = [check for check in self.checks if check.status != "skipped"]
         return (
-            f"Profile {self.profile}: {self.passed} of {len(graded)} requirements met, "
+            f"Profile {self.profile}: {self.passed} of {len(self.checked)} requirements met, "
             f"{self.score:g} of {self.max_score:g} points."
         )
 

@@ -17,7 +17,6 @@ def gradescope_results(grade: Grade) -> dict[str, Any]:
     Gradescope knows two statuses, passed and failed. A requirement that does not apply to this kind of
     target (the form of a single-file or URL target) is neither: it is left out of ``tests``, worth
     nothing either way, and named in the top-level ``output``."""
-    checked = [check for check in grade.checks if check.status != "skipped"]
     unchecked = [check for check in grade.checks if check.status == "skipped"]
     lines = [inline(grade.summary())]
     hints = likely_cause_hints(grade)
@@ -51,7 +50,7 @@ def gradescope_results(grade: Grade) -> dict[str, Any]:
                 "tags": [check.requirement_id, grade.profile]
                 + (["grader-error"] if check.status == "grader-error" else []),
             }
-            for number, check in enumerate(checked, start=1)
+            for number, check in enumerate(grade.checked, start=1)
         ],
     }
 
@@ -63,7 +62,6 @@ def prairielearn_results(grade: Grade) -> dict[str, Any]:
     ``format_errors``."""
     if grade.load_error:
         return {"gradable": False, "format_errors": [grade.load_error], "message": grade.summary()}
-    checked = [check for check in grade.checks if check.status != "skipped"]
     hints = likely_cause_hints(grade)
     return {
         "gradable": True,
@@ -78,7 +76,7 @@ def prairielearn_results(grade: Grade) -> dict[str, Any]:
                 "message": "Passed." if check.status == "passed" else check.status,
                 "output": "\n\n".join(check.messages),  # PrairieLearn shows it as preformatted text
             }
-            for check in checked
+            for check in grade.checked
         ],
     }
 

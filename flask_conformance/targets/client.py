@@ -7,7 +7,7 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 
 from ..data.curl import curl_line, describe
-from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart, success_path
+from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart
 from ..data.exchange import Exchange, Request, Response
 from ..data.exercise import Exercise, current
 from ..reading.urls import name_in_path, resolve, same_origin
@@ -143,7 +143,7 @@ class Client:
                 self.fail(f"the lesson's {route} route should exist before this can be checked", exchange)
 
     def welcome(self, name: str) -> Exchange:
-        return self.send("GET", success_path(name))
+        return self.send("GET", self.exercise.success_path(name))
 
     def fail(
         self,
