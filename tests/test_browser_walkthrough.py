@@ -56,6 +56,27 @@ def test_lesson_page_sends_latin_1(pytester):
     assert all("nm=Zo%EB" in message for message in messages)
 
 
+def test_a_single_file_targets_browser_checks_skip_without_starting_chromium(pytester):
+    """No page, no walk: the checks skip for the page, and Chromium (here one that cannot start, which would
+    make them grader errors) and the live server are never asked for."""
+    broken = pytester.path / "chromium-that-cannot-start"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    result = pytester.runpytest_inprocess(
+        str(ROOT / "spec_tests" / "test_browser.py"),
+        "-p",
+        "no:cacheprovider",
+        "-rs",
+        "--chromium",
+        str(broken),
+        "--target",
+        str(WRONG / "status_301.py"),
+    )
+    assert result.parseoutcomes() == {"skipped": 4, "deselected": 2}, result.outlines  # robust's two: deselected
+    skips = [line for line in result.outlines if line.startswith("SKIPPED")]
+    assert skips and all("single" in line and "Chromium" not in line for line in skips), skips
+
+
 def test_batch_feedback_links_the_screenshot(tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()

@@ -150,10 +150,11 @@ def chromium(pytestconfig: pytest.Config) -> Iterator[object]:
 
 
 @pytest.fixture
-def browser_walk(
-    request: pytest.FixtureRequest, client: Client, chromium: object, live_url: str, conformance_target: object
-) -> Iterator[object]:
-    """Walks through the target's login.html in a fresh browser page; see ``BrowserCheck``."""
+def browser_walk(request: pytest.FixtureRequest, client: Client, conformance_target: object) -> Iterator[object]:
+    """Walks through the target's login.html in a fresh browser page; see ``BrowserCheck``.
+
+    Chromium and the live server are asked for only once there is a page to walk through: a single-file
+    target's browser checks skip without starting either."""
     from ..reading.browser import confine_to
     from ..reading.form_page import read_page
     from ..targets.browser_check import BrowserCheck
@@ -161,7 +162,9 @@ def browser_walk(
     page_path = conformance_target.form_page  # type: ignore[attr-defined]
     if page_path is None:
         _no_form_page(request, conformance_target)
-    context = chromium.new_context()  # type: ignore[attr-defined]
+    chromium = request.getfixturevalue("chromium")
+    live_url = request.getfixturevalue("live_url")
+    context = chromium.new_context()
     confine_to(context, live_url)
     context.set_default_timeout(10_000)
     artifacts = request.config.stash[SETTINGS].artifacts

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from hypothesis import strategies as st
 
 from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart
@@ -45,6 +47,7 @@ def _surround(before: str, word: str, after: str) -> str:
     return before + word + after
 
 
+@functools.cache  # built once: composites draw it on every example, and building it costs more than drawing
 def names() -> st.SearchStrategy[str]:
     """Non-empty names that survive URL normalisation: any text but ``/``, ``.`` and ``..``.
 
