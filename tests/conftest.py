@@ -152,9 +152,10 @@ WHOLE_MODULES = ("tests/test_hostile_submissions.py", "tests/test_installed_whee
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: one worker more than cores, since a third of the suite's time goes to waiting on the
-    processes it starts (sandboxes, graders, Chromium, pip)."""
-    return (os.cpu_count() or 1) + 1
+    """``-n auto``: two workers more than cores. The suite keeps both cores of a 2-core machine busy, but
+    its tests wait on time limits and on processes they start (sandboxes, graders, Chromium, pip): with
+    two workers more it ran in 5:10, with one more in 5:50 (same machine, same commit)."""
+    return (os.cpu_count() or 1) + 2
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -195,22 +196,87 @@ def serve_wsgi() -> Iterator[object]:
         server.server_close()
 
 
+class _OneChromium:
+    """One Chromium for all the inner runs of a worker, in place of ``browser.running_chromium``.
+
+    A launch costs a second of a core, and some thirty inner runs walk through a page. Every check still
+    gets a context of its own (no cookie, cache or storage carries over); only the browser process is
+    shared. Another executable than the shared one's (a test of a Chromium that cannot start), or a
+    process forked from the worker (a batch graded in-process), gets the real thing.
+    """
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.playwright: Any = None
+        self.browser: Any = None
+        self.executable = ""
+        self.owner = 0
+
+    def start(self, executable: str) -> None:
+        """Started here, outside any inner run: what Playwright imports (asyncio among it) must outlive
+        the runs, which drop the modules first imported inside them."""
+        from playwright.sync_api import sync_playwright
+
+        from flask_conformance.reading.browser import launch
+
+        if self.playwright is None:
+            self.playwright = sync_playwright().start()
+        self.browser, self.executable = launch(self.playwright, executable), executable
+        self.owner = os.getpid()
+
+    @contextmanager
+    def __call__(self, executable: str) -> Iterator[Any]:
+        if executable != self.executable or os.getpid() != self.owner:  # a grading process forked from here
+            with self.real(executable) as browser:
+                yield browser
+            return
+        if not self.browser.is_connected():
+            self.start(executable)
+        yield self.browser
+
+    def stop(self) -> None:
+        if self.browser is not None:
+            self.browser.close()
+        if self.playwright is not None:
+            self.playwright.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_chromium_per_worker() -> Iterator[None]:
+    from flask_conformance.reading import browser
+
+    executable = browser.find_chromium()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        executable = None
+    if executable is None:  # the browser tests skip or fail on their own, saying why
+        yield
+        return
+    shared = _OneChromium(browser.running_chromium)
+    shared.start(executable)
+    browser.running_chromium = shared  # type: ignore[assignment]
+    try:
+        yield shared
+    finally:
+        browser.running_chromium = shared.real  # type: ignore[method-assign]
+        shared.stop()
+
+
 @contextmanager
 def chromium_page() -> Iterator[Any]:
     """A page in headless Chromium; skips, or fails under FLASK_CONFORMANCE_REQUIRE_BROWSER=1, without one."""
-    from flask_conformance.reading.browser import find_chromium, launch
+    from flask_conformance.reading import browser
 
-    executable = find_chromium()
+    executable = browser.find_chromium()
     if executable is None:
         reason = "no Chromium: install Debian's chromium or set FLASK_CONFORMANCE_CHROMIUM"
         if os.environ.get("FLASK_CONFORMANCE_REQUIRE_BROWSER") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright, executable)
+    with browser.running_chromium(executable) as chromium:
+        context = chromium.new_context()
         try:
-            yield browser.new_page()
+            yield context.new_page()
         finally:
-            browser.close()
+            context.close()

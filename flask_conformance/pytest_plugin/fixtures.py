@@ -6,6 +6,7 @@ project that has the kit installed keeps its own ``client`` (pytest-flask's, say
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NoReturn
@@ -122,7 +123,7 @@ def live_url(conformance_target: object) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def chromium(pytestconfig: pytest.Config) -> Iterator[object]:
     """Headless Chromium through Playwright; skips with one reason when there is none."""
-    from ..reading.browser import find_chromium, launch
+    from ..reading.browser import find_chromium, running_chromium
 
     executable = find_chromium(pytestconfig.stash[SETTINGS].chromium)
     reason = ""
@@ -130,7 +131,7 @@ def chromium(pytestconfig: pytest.Config) -> Iterator[object]:
         reason = "no Chromium found: install Debian's chromium, or give --chromium / FLASK_CONFORMANCE_CHROMIUM"
     else:
         try:
-            from playwright.sync_api import sync_playwright
+            import playwright.sync_api  # noqa: F401
         except ImportError:
             reason = "Playwright is not installed: pip install 'flask-conformance[browser]'"
     if reason:
@@ -139,14 +140,13 @@ def chromium(pytestconfig: pytest.Config) -> Iterator[object]:
         pytest.skip(reason)
     from ..data.grader_error import GraderError
 
-    with sync_playwright() as playwright:
+    with contextlib.ExitStack() as stack:
         try:
-            browser = launch(playwright, str(executable))
+            browser = stack.enter_context(running_chromium(str(executable)))
         except Exception as error:  # any failure to start is the grader's, never the student's
             first_line = (str(error).splitlines() or [""])[0][:200]
             raise GraderError(f"Chromium did not start: {type(error).__name__}: {first_line}") from None
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,6 +48,19 @@ def find_chromium(configured: str | None = None) -> str | None:
 
 def launch(playwright: Any, executable: str) -> Any:
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+
+
+@contextmanager
+def running_chromium(executable: str) -> Iterator[Any]:
+    """Playwright started and Chromium launched from ``executable``, both stopped on leaving."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright, executable)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @dataclass(frozen=True)
