@@ -47,6 +47,12 @@ def _surround(before: str, word: str, after: str) -> str:
     return before + word + after
 
 
+def _stretched(run: str, extra: int) -> str:
+    """``run`` repeated to ``LONG_NAME + extra`` characters."""
+    length = LONG_NAME + extra
+    return (run * (length // len(run) + 1))[:length]
+
+
 @functools.cache  # built once: composites draw it on every example, and building it costs more than drawing
 def names() -> st.SearchStrategy[str]:
     """Non-empty names that survive URL normalisation: any text but ``/``, ``.`` and ``..``.
@@ -54,9 +60,9 @@ def names() -> st.SearchStrategy[str]:
     Characters come from the tricky URL characters and a few letters as often
     as from the whole of Unicode (surrogates excluded: they cannot be sent as
     UTF-8); a quarter also carry a look-alike escape (``%20``, ``&amp;``) or a
-    non-ASCII word inside, and a quarter run to 200-260 characters, half of
-    those made of the tricky characters alone (a page that cuts names short
-    fails). Shrinks towards short ASCII names.
+    non-ASCII word inside, and half run to 200-260 characters, half of those
+    made of the tricky characters alone (a page that cuts names short fails).
+    Shrinks towards short ASCII names.
     """
     alphabet = st.one_of(
         st.sampled_from(TRICKY_CHARACTERS + "abcAZ09é日"),
@@ -69,9 +75,13 @@ def names() -> st.SearchStrategy[str]:
         st.sampled_from(LOOKALIKE_ESCAPES + NON_ASCII_SAMPLES),
         st.text(alphabet=alphabet, max_size=4),
     )
-    long = st.text(alphabet=alphabet, min_size=LONG_NAME, max_size=LONG_NAME + 60)
-    long_tricky = st.text(
-        alphabet=st.sampled_from(TRICKY_CHARACTERS + "%é日"), min_size=LONG_NAME, max_size=LONG_NAME + 40
+    # A long name is a drawn run of characters repeated to its length: drawing 200 characters one by one
+    # was most of what generating names cost, for every submission.
+    long = st.builds(_stretched, st.text(alphabet=alphabet, min_size=1, max_size=24), st.integers(0, 60))
+    long_tricky = st.builds(
+        _stretched,
+        st.text(alphabet=st.sampled_from(TRICKY_CHARACTERS + "%é日"), min_size=1, max_size=24),
+        st.integers(0, 40),
     )
     return st.one_of(plain, with_word, long, long_tricky).map(routable)
 
