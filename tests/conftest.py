@@ -37,6 +37,7 @@ class SpecRun:
     failed_requirements: frozenset[str]  # as results.json grades them: a requirement fails once for all its tests
     failures: tuple[tuple[str, str], ...] = ()  # results.json's failed checks: (requirement ID, output)
     feedback: str = ""  # feedback.md as a batch writes it for the student, named after the target's file
+    folder: str = ""  # the run's own folder: its results.json, and its screenshots unless told otherwise
 
     def failed_functions(self) -> set[str]:
         return {function_name(node) for node in self.failed}
@@ -52,7 +53,14 @@ class SpecRun:
         fields = json.loads(text)
         sets = {key: frozenset(fields[key]) for key in ("failed", "passed", "skipped", "failed_requirements")}
         failures = tuple((requirement, output) for requirement, output in fields["failures"])
-        return cls(fields["ret"], output=fields["output"], failures=failures, feedback=fields["feedback"], **sets)
+        return cls(
+            fields["ret"],
+            output=fields["output"],
+            failures=failures,
+            feedback=fields["feedback"],
+            folder=fields["folder"],
+            **sets,
+        )
 
 
 def function_name(node: str) -> str:
@@ -78,7 +86,7 @@ def run_spec(pytester: pytest.Pytester, *arguments: str) -> SpecRun:
             if saved.exists():
                 _RUNS[arguments] = SpecRun.from_json(saved.read_text())
             else:
-                _RUNS[arguments] = _run_spec_now(pytester, arguments)
+                _RUNS[arguments] = _run_spec_now(pytester, arguments, shared / key)
                 saved.write_text(_RUNS[arguments].to_json())
     return _RUNS[arguments]
 
@@ -104,8 +112,9 @@ class _FeedbackCatcher:
             self.feedback = feedback_markdown(self.name, for_students(collector.result()))
 
 
-def _run_spec_now(pytester: pytest.Pytester, arguments: tuple[str, ...]) -> SpecRun:
-    results = pytester.path / "results.json"
+def _run_spec_now(pytester: pytest.Pytester, arguments: tuple[str, ...], folder: Path) -> SpecRun:
+    folder.mkdir()
+    results = folder / "results.json"
     target = arguments[arguments.index("--target") + 1] if "--target" in arguments else "reference"
     catcher = _FeedbackCatcher(Path(target.split(":")[0]).stem)
     result = pytester.runpytest_inprocess(
@@ -138,6 +147,7 @@ def _run_spec_now(pytester: pytest.Pytester, arguments: tuple[str, ...]) -> Spec
         frozenset(test["tags"][0] for test in failed),
         tuple((test["tags"][0], test["output"]) for test in failed),
         catcher.feedback,
+        str(folder),
     )
 
 

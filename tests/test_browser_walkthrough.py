@@ -6,6 +6,7 @@ import http.client
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -29,12 +30,17 @@ def test_robust_reference_passes_the_walkthrough(pytester):
     assert len(walked) == 6
 
 
-def test_wrong_action_fails_for_that_reason(pytester, tmp_path):
-    run = run_spec(pytester, "--target", str(WRONG / "form_wrong_action"), "--in-process", "--artifacts", str(tmp_path))
+def tutorial_run(pytester, target):
+    """The run test_spec_catches_mistakes.py makes of the same implementation: shared, not made twice."""
+    return run_spec(pytester, "--target", str(target), "--in-process", "--conformance-profile", "tutorial")
+
+
+def test_wrong_action_fails_for_that_reason(pytester):
+    run = tutorial_run(pytester, WRONG / "form_wrong_action")
     messages = browser_messages(run)
     assert len(messages) == 4
     assert all("the browser ended at /signin showing 'Not Found" in message for message in messages)
-    screenshots = sorted(tmp_path.glob("browser-*.png"))
+    screenshots = sorted(Path(run.folder).glob("browser-*.png"))  # beside the run's results.json
     assert len(screenshots) == 4
     for screenshot in screenshots:
         assert screenshot.read_bytes()[:8] == PNG and screenshot.stat().st_size > 5_000
@@ -42,7 +48,7 @@ def test_wrong_action_fails_for_that_reason(pytester, tmp_path):
 
 
 def test_wrong_field_name_fails_for_that_reason(pytester):
-    run = run_spec(pytester, "--target", str(WRONG / "form_wrong_field"), "--in-process")
+    run = tutorial_run(pytester, WRONG / "form_wrong_field")
     messages = browser_messages(run)
     assert len(messages) == 4
     assert all("--data-binary name=" in message or "/login?name=" in message for message in messages)
