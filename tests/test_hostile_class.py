@@ -81,16 +81,12 @@ def _machine_state() -> dict[str, object]:
     (another pytest-xdist worker, another grader on the machine) is not taken for a leak, and every
     leftover of a finished grade is, since its grading processes have all ended.
     """
-    pool = range(FIRST_UID, FIRST_UID + POOL_SIZE)
-    processes = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid in pool and not _zombie(entry) and not _in_a_live_grade(entry):
-                    command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")[:200].decode(errors="replace")
-                    processes.append(f"{entry.name}: {command} in {sorted(_creators(entry))}")
-            except OSError:
-                pass
+    # A leak stays; what a grade in flight does for an instant does not (the helper a finished sandbox forks
+    # to kill whatever still runs as its uid is such a process, in no cgroup, for a millisecond): a process
+    # counts only if it is there twice, a second apart.
+    first = _stray_processes()
+    time.sleep(1)
+    processes = sorted(set(first) & set(_stray_processes()))
     groups = []
     for controller in ("memory", "pids", ""):
         parent = cgroups.own_group(controller)
@@ -103,6 +99,21 @@ def _machine_state() -> dict[str, object]:
         if path.is_dir() and cgroups.orphaned(path.name)
     )
     return {"processes": processes, "cgroups": groups, "ipc": ipc, "workspaces": workspaces}
+
+
+def _stray_processes() -> list[str]:
+    """Processes of sandbox uids that no live grade owns (zombies aside), each with its command line."""
+    pool = range(FIRST_UID, FIRST_UID + POOL_SIZE)
+    processes = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid in pool and not _zombie(entry) and not _in_a_live_grade(entry):
+                    command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")[:200].decode(errors="replace")
+                    processes.append(f"{entry.name}: {command} in {sorted(_creators(entry))}")
+            except OSError:
+                pass
+    return processes
 
 
 def _creators(process: Path) -> set[int]:
