@@ -253,6 +253,7 @@ class _OneChromium:
 
 @pytest.fixture(scope="session", autouse=True)
 def one_chromium_per_worker() -> Iterator[None]:
+    """Every worker's inner runs share one Chromium (``_OneChromium``), started with the session."""
     from flask_conformance.reading import browser
 
     executable = browser.find_chromium()
@@ -267,7 +268,7 @@ def one_chromium_per_worker() -> Iterator[None]:
     shared.start(executable)
     browser.running_chromium = shared  # type: ignore[assignment]
     try:
-        yield shared
+        yield
     finally:
         browser.running_chromium = shared.real  # type: ignore[method-assign]
         shared.stop()
