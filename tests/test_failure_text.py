@@ -1,6 +1,8 @@
 """Hypothesis's note on the smallest example becomes one line, whatever its wording."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flask_conformance.targets.client import ConformanceFailure
 from flask_conformance.targets.failure_text import failure_text
@@ -32,15 +34,31 @@ def test_other_notes_are_left_out():
     assert failure_text(error) == "X: message"
 
 
-def test_hypothesis_comments_and_fixture_values_are_left_out():
+def test_fixture_values_are_left_out():
     error = ConformanceFailure("X: message")
     error.add_note(
         "Falsifying example: test_x(\n    client=<Client object at 0x7f>,\n    lesson_routes=None,\n"
-        "    method='POST',  # or any other generated value\n    name='a#b',\n)"
+        "    method='POST',\n    name='a#b',\n)"
     )
     assert failure_text(error, ["client", "lesson_routes"]) == (
         "X: message\n    (smallest failing example found: 'POST', 'a#b')"
     )
+
+
+def test_the_kits_hypothesis_profile_writes_no_comments_into_the_example():
+    """Hypothesis's explain phase annotates an example (``method='POST',  # or any other generated value``);
+    the kit's profile leaves that phase out, so the line a student reads has none."""
+    from flask_conformance.pytest_plugin.plugin import HYPOTHESIS_PROFILE
+
+    @settings(settings.get_profile(HYPOTHESIS_PROFILE), max_examples=50)
+    @given(method=st.sampled_from(["GET", "POST"]), name=st.text())
+    def test_x(method, name):
+        if name:
+            raise ConformanceFailure("X: message")
+
+    with pytest.raises(ConformanceFailure) as raised:
+        test_x()
+    assert failure_text(raised.value) == "X: message\n    (smallest failing example found: 'GET', '0')"
 
 
 def test_a_failure_whose_request_is_the_example_says_it_once():

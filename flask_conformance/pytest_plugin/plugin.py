@@ -68,8 +68,8 @@ def pytest_configure(config: pytest.Config) -> None:
         # One failure per check, and of the explicit examples the first that fails, in the order the spec
         # lists them (a plain name first): not the shortest, which for an app that fails every name is '%20'.
         report_multiple_bugs=False,
-        # No explain phase: its "varied together" comments are not shown to a student (failure_text drops
-        # them), and finding them cost a failing check more than the shrinking that found its example.
+        # No explain phase: its "# or any other generated value" comments mean nothing to a student, and
+        # finding them cost a failing check more than the shrinking that found its example.
         phases=(Phase.explicit, Phase.generate, Phase.shrink),
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
     )

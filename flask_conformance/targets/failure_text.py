@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 from collections.abc import Iterable
 
 from .client import ConformanceFailure
@@ -30,8 +28,7 @@ def failure_text(error: BaseException, fixtures: Iterable[str] = ()) -> str:
     for note in getattr(error, "__notes__", []):
         match = _FALSIFYING.match(note.strip())
         if match:
-            arguments = _without_comments(match["arguments"])
-            arguments = own.sub("", arguments) if own else arguments
+            arguments = own.sub("", match["arguments"]) if own else match["arguments"]
             arguments = " ".join(_FIXTURE_ARGUMENT.sub("", arguments).split()).strip(", ")
             arguments = _PARAMETER_NAME.sub("", arguments)
             arguments = _ONE_ITEM_LIST.sub(r"\g<item>", arguments)
@@ -39,17 +36,3 @@ def failure_text(error: BaseException, fixtures: Iterable[str] = ()) -> str:
                 lines.append(f"    (smallest failing example found: {arguments})")
     return "\n".join(lines)
 
-
-def _without_comments(arguments: str) -> str:
-    """Hypothesis's arguments without its comments (``# or any other generated value``): a ``#`` inside a
-    quoted name stays."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(arguments).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return arguments
-    lines = arguments.splitlines(keepends=True)
-    for token in reversed(tokens):
-        if token.type == tokenize.COMMENT:
-            row, column = token.start
-            lines[row - 1] = lines[row - 1][:column].rstrip() + "\n"
-    return "".join(lines)
