@@ -54,7 +54,7 @@ def spec_tests(requirement_id: str, folder: Path = SPEC_DIRECTORY) -> list[SpecT
     found = []
     for path in sorted(folder.glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        module_doc = (ast.get_docstring(tree) or "").splitlines()[0] if ast.get_docstring(tree) else ""
+        module_doc = next(iter((ast.get_docstring(tree) or "").splitlines()), "")
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and _marked(node) == requirement_id:
                 cases = 1

@@ -16,7 +16,7 @@ drop = true
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,7 @@ def parse_rubric(data: dict[str, Any], where: str) -> Rubric:
 
 
 def _exercise(entry: object, place: str) -> Exercise:
-    keys = ("field", "login", "success", "greeting", "form")
+    keys = tuple(part.name for part in fields(Exercise))
     if not isinstance(entry, dict):
         raise RubricError(f"{place}: must be a table of {', '.join(keys)}")
     unknown = set(entry) - set(keys)
