@@ -35,4 +35,3 @@ def failure_text(error: BaseException, fixtures: Iterable[str] = ()) -> str:
             if arguments:
                 lines.append(f"    (smallest failing example found: {arguments})")
     return "\n".join(lines)
-
