@@ -118,45 +118,38 @@ def sandbox_start_seconds(starts: int = 10) -> float:
     return (time.perf_counter() - started) / starts
 
 
-def checks_alone_seconds(examples: int, runs: int = 3) -> float:
-    """The checks themselves, as little else as there can be: the whole spec (no browser) run in this warm
-    process against the lesson's reference imported here, no sandbox, no interpreter started; CPU seconds,
-    the least of a few runs after one to warm up."""
+def run_spec_here(examples: int, *selection: str) -> None:
+    """The spec (or the ``selection`` of its files), no browser, run in this process against the lesson's
+    reference imported here: no sandbox, no interpreter started; its output thrown away."""
     import contextlib
     import os
 
     import pytest
 
-    arguments = [
-        str(ROOT / "spec_tests"),
-        "-q",
-        "--assert=plain",  # run again in one process: nothing to rewrite, nothing to warn of
-        "-p",
-        "no:cacheprovider",
-        "-m",
-        "not browser",
-        "--in-process",
-        "--examples",
-        str(examples),
-        "--target",
-        "reference_app.lesson.app:app",
-    ]
-    spent = []
+    from flask_conformance.commands.grading_run import SPEC_RUN
+
+    # SPEC_RUN: --assert=plain, so that a second run in this process has nothing to rewrite or warn of
+    arguments = [*SPEC_RUN, "-m", "not browser", "--in-process", "--examples", str(examples)]
+    arguments += ["--target", "reference_app.lesson.app:app"]
+    if selection:
+        arguments = [str(ROOT / "spec_tests" / name) for name in selection] + arguments[1:]
     with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
-        for _ in range(runs + 1):
-            started = time.process_time()
-            pytest.main(arguments)
-            spent.append(time.process_time() - started)
+        pytest.main(arguments)
+
+
+def checks_alone_seconds(examples: int, runs: int = 3) -> float:
+    """The checks themselves, as little else as there can be (``run_spec_here``): CPU seconds, the least of
+    a few runs after one to warm up."""
+    spent = []
+    for _ in range(runs + 1):
+        started = time.process_time()
+        run_spec_here(examples)
+        spent.append(time.process_time() - started)
     return min(spent[1:])
 
 
 def names_per_submission(examples: int) -> int:
     """Count the names the two name properties send to a correct app (derandomized: always the same)."""
-    import contextlib
-    import os
-
-    import pytest
-
     from flask_conformance.targets.client import Client
 
     sent = []
@@ -167,20 +160,7 @@ def names_per_submission(examples: int) -> int:
         return login(self, method, name)
 
     Client.login = counting  # type: ignore[method-assign]
-    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
-        pytest.main(
-            [
-                str(ROOT / "spec_tests" / "test_names.py"),
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "--in-process",
-                "--examples",
-                str(examples),
-                "--target",
-                "reference_app.lesson.app:app",
-            ]
-        )
+    run_spec_here(examples, "test_names.py")
     Client.login = login  # type: ignore[method-assign]
     return len(sent)
 
