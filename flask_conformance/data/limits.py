@@ -15,6 +15,7 @@ class Limits:
     request_timeout: float = 5.0
     memory: int = 512 << 20
     cpu_seconds: int = 60
+    cores: float = 1.0  # the whole tree's CPU, where a cpu cgroup holds it
     file_size: int = 16 << 20
     disk: int = 64 << 20
     processes: int = 64

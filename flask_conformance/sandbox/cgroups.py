@@ -1,9 +1,14 @@
-"""Limits on a sandbox's whole process tree: a memory and a pids cgroup of its own.
+"""Limits on a sandbox's whole process tree: a memory, a pids and, where it can, a cpu cgroup of its own.
 
 Where the machine lets the grader write cgroups (cgroup v1 ``memory`` and ``pids`` controllers, or a v2
 group with both enabled for its children), each sandbox gets a group below the grader's own, so the limit
 holds however many processes the submission starts. Elsewhere ``create`` returns None and the sandbox
 falls back on per-process and per-uid limits (see SECURITY.md).
+
+The cpu group (v1 ``cpu``, or v2 with ``cpu`` delegated) makes the whole tree one entity to the
+scheduler, so sixty busy processes of one submission weigh no more than a classmate's one, and caps it at
+``cores`` CPUs (where a parent's smaller cap refuses that, the group stays, uncapped). Where there is no
+cpu group, the kernel's autogroup weighs the tree as one where it can (``cpu_sharing``).
 """
 
 from __future__ import annotations
@@ -19,14 +24,17 @@ from pathlib import Path
 ROOT = Path("/sys/fs/cgroup")
 MEMBERSHIP = Path("/proc/self/cgroup")
 PREFIX = "flask-conformance-"
+CONTROLLERS = ("memory", "pids", "cpu", "")  # the v1 hierarchies a sandbox's groups are in, and v2's
+AUTOGROUP = Path("/proc/sys/kernel/sched_autogroup_enabled")
 
 
 class TreeLimit:
     """The cgroup folders of one sandbox; ``procs_files`` are where its first process writes its pid."""
 
-    def __init__(self, folders: list[Path], kind: str) -> None:
+    def __init__(self, folders: list[Path], kind: str, cpu: str = "") -> None:
         self.folders = folders
         self.kind = kind
+        self.cpu = cpu  # "capped", "grouped" (a cpu group the machine would not let cap), or "": none
 
     @property
     def procs_files(self) -> list[Path]:
@@ -87,13 +95,21 @@ def own_group(controller: str) -> Path | None:
     return None
 
 
-def create(memory: int, processes: int) -> TreeLimit | None:
-    """A fresh group with these limits, or None where the machine does not allow one."""
+CPU_PERIOD = 100_000  # microseconds: the scheduler's default period for a quota
+
+
+def create(memory: int, processes: int, cores: float) -> TreeLimit | None:
+    """A fresh group with these limits, or None where the machine does not allow one. The cpu part is
+    optional: a machine that lets the grader limit memory and processes but not CPU still gets those two."""
     name = f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
-    return _create_v1(name, memory, processes) or _create_v2(name, memory, processes)
+    return _create_v1(name, memory, processes, cores) or _create_v2(name, memory, processes, cores)
 
 
-def _create_v1(name: str, memory: int, processes: int) -> TreeLimit | None:
+def _cpu_quota(cores: float) -> int:
+    return max(1000, int(cores * CPU_PERIOD))
+
+
+def _create_v1(name: str, memory: int, processes: int, cores: float) -> TreeLimit | None:
     memory_parent, pids_parent = own_group("memory"), own_group("pids")
     if memory_parent is None or pids_parent is None:
         return None
@@ -110,10 +126,28 @@ def _create_v1(name: str, memory: int, processes: int) -> TreeLimit | None:
     except OSError:
         TreeLimit(created, "").kill_and_remove(0)
         return None
-    return TreeLimit(created, "cgroup v1")
+    cpu_parent = own_group("cpu")
+    if cpu_parent is None:
+        return TreeLimit(created, "cgroup v1")
+    cpu_group = cpu_parent / name
+    try:
+        cpu_group.mkdir()
+    except OSError:
+        return TreeLimit(created, "cgroup v1")
+    capped = _cap(cpu_group, "cpu.cfs_period_us", str(CPU_PERIOD))
+    capped = capped and _cap(cpu_group, "cpu.cfs_quota_us", str(_cpu_quota(cores)))
+    return TreeLimit([*created, cpu_group], "cgroup v1", cpu="capped" if capped else "grouped")
 
 
-def _create_v2(name: str, memory: int, processes: int) -> TreeLimit | None:
+def _cap(group: Path, name: str, value: str) -> bool:
+    try:
+        (group / name).write_text(value)
+    except OSError:
+        return False
+    return True
+
+
+def _create_v2(name: str, memory: int, processes: int, cores: float) -> TreeLimit | None:
     if not (ROOT / "cgroup.controllers").is_file():
         return None
     parent = own_group("")
@@ -132,27 +166,53 @@ def _create_v2(name: str, memory: int, processes: int) -> TreeLimit | None:
     except OSError:
         TreeLimit([folder], "").kill_and_remove(0)
         return None
-    return TreeLimit([folder], "cgroup v2")
+    if "cpu" not in enabled:
+        return TreeLimit([folder], "cgroup v2")
+    capped = _cap(folder, "cpu.max", f"{_cpu_quota(cores)} {CPU_PERIOD}")
+    return TreeLimit([folder], "cgroup v2", cpu="capped" if capped else "grouped")
 
 
-def available() -> str:
-    """Which kind of tree limit a sandbox started now would get (``""``: none), tried for real."""
-    tree = create(64 << 20, 8)
-    if tree is None:
-        return ""
-    tree.kill_and_remove(0)
-    return tree.kind
+def available() -> TreeLimit | None:
+    """The tree limit a sandbox started now would get (None: none), tried for real and removed again."""
+    tree = create(64 << 20, 8, 1.0)
+    if tree is not None:
+        tree.kill_and_remove(0)
+    return tree
 
 
 def remove_stale() -> None:
     """Remove the groups left behind by graders that have died (a grading process killed mid-way)."""
-    for controller in ("memory", "pids", ""):
+    for controller in CONTROLLERS:
         parent = own_group(controller)
         if parent is None:
             continue
         for folder in parent.glob(PREFIX + "*"):
             if orphaned(folder.name):
                 TreeLimit([folder], "").kill_and_remove(1.0)
+
+
+def cpu_sharing(tree: TreeLimit | None) -> str:
+    """How the CPU is shared between a sandbox's tree and everything else, in SECURITY.md's words.
+
+    Without a cpu group, the kernel's autogroup (a scheduling group per session: every sandbox starts a
+    session of its own) still weighs a tree as one, but only for processes in the root cpu group: inside a
+    container's group it does nothing."""
+    if tree is not None and tree.cpu:
+        return tree.cpu
+    try:
+        autogroup = AUTOGROUP.read_text().strip() == "1"
+    except OSError:
+        autogroup = False
+    return "autogroup" if autogroup and _in_the_root_cpu_group() else ""
+
+
+def _in_the_root_cpu_group() -> bool:
+    cpu = own_group("cpu")
+    if cpu is not None:
+        return cpu == ROOT / "cpu"
+    if (ROOT / "cgroup.controllers").is_file():  # cgroup v2 only
+        return own_group("") == ROOT
+    return False  # no cgroup to read: not known, so not claimed
 
 
 def kill_all(pids: Iterable[int]) -> None:

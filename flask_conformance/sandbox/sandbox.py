@@ -156,12 +156,13 @@ class SandboxTransport:
             if not self._bwrap:
                 _give_to(self.workspace / "app", self._lease.uid, self._lease.gid)
         if os.getuid() == 0:
-            self._tree = cgroups.create(self.tree_memory, self.limits.processes)
+            self._tree = cgroups.create(self.tree_memory, self.limits.processes, self.limits.cores)
         if self._tree is None and self._lease is not None:
             self._watch = TreeWatch(self._lease.uid, self.tree_memory)
             self._watch.start()
         tree = self._tree.kind if self._tree else ("uid-watch" if self._watch else "")
-        self.isolation = describe_isolation(bool(self._bwrap), self._lease.uid if self._lease else None, tree)
+        uid = self._lease.uid if self._lease else None
+        self.isolation = describe_isolation(bool(self._bwrap), uid, tree, cgroups.cpu_sharing(self._tree))
 
     def handle_request(self, request: Request) -> Response:
         """Carry one request. A route (method and first path segment) that hung once, or crashed the app
@@ -308,7 +309,15 @@ def remove_leftovers() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def describe_isolation(bubblewrap: bool, uid: int | None, tree: str) -> str:
+CPU_SHARING = {
+    "capped": "its CPU capped for the whole tree",
+    "grouped": "its CPU weighed as one, uncapped",
+    "autogroup": "its CPU weighed as one by the kernel's autogroup",
+    "": "its CPU shared process by process",
+}
+
+
+def describe_isolation(bubblewrap: bool, uid: int | None, tree: str, cpu: str) -> str:
     """What confines a sandbox, in the words of SECURITY.md's table."""
     parts = ["bubblewrap namespaces" if bubblewrap else "no namespaces (bubblewrap unavailable)"]
     if uid is not None:
@@ -321,6 +330,7 @@ def describe_isolation(bubblewrap: bool, uid: int | None, tree: str) -> str:
         parts.append("memory of the whole tree watched through its uid, processes limited per uid")
     else:
         parts.append(f"{tree} limits on the whole tree" if tree else "per-process limits")
+    parts.append(CPU_SHARING[cpu])
     return ", ".join(parts)
 
 
@@ -328,8 +338,10 @@ def expected_isolation() -> str:
     """What a sandbox started now would get: for the report header, before any submission runs."""
     bubblewrap = sandbox_command.find_bubblewrap() is not None
     leases = _leases_uid(bubblewrap)
-    tree = (cgroups.available() if os.getuid() == 0 else "") or ("uid-watch" if leases else "")
-    return describe_isolation(bubblewrap, 0 if leases else None, tree).replace("uid 0 of its own", "a uid of its own")
+    limit = cgroups.available() if os.getuid() == 0 else None
+    tree = limit.kind if limit else ("uid-watch" if leases else "")
+    described = describe_isolation(bubblewrap, 0 if leases else None, tree, cgroups.cpu_sharing(limit))
+    return described.replace("uid 0 of its own", "a uid of its own")
 
 
 def _leases_uid(bubblewrap: bool) -> bool:
