@@ -220,28 +220,30 @@ class _OneChromium:
         self.playwright: Any = None
         self.browser: Any = None
         self.executable = ""
+        self.launcher = ""
         self.owner = 0
 
-    def start(self, executable: str) -> None:
+    def start(self, executable: str, launcher: str) -> None:
         """Started here, outside any inner run: what Playwright imports (asyncio among it) must outlive
-        the runs, which drop the modules first imported inside them."""
+        the runs, which drop the modules first imported inside them. Launched confined as the product
+        launches it (``launcher``): the inner runs' pages are held by the same limits."""
         from playwright.sync_api import sync_playwright
 
         from flask_conformance.reading.browser import launch
 
         if self.playwright is None:
             self.playwright = sync_playwright().start()
-        self.browser, self.executable = launch(self.playwright, executable), executable
+        self.browser, self.executable, self.launcher = launch(self.playwright, launcher), executable, launcher
         self.owner = os.getpid()
 
     @contextmanager
-    def __call__(self, executable: str) -> Iterator[Any]:
+    def __call__(self, executable: str, launcher: str | None = None) -> Iterator[Any]:
         if executable != self.executable or os.getpid() != self.owner:  # a grading process forked from here
-            with self.real(executable) as browser:
+            with self.real(executable, launcher) as browser:
                 yield browser
             return
         if not self.browser.is_connected():
-            self.start(executable)
+            self.start(executable, self.launcher)
         yield self.browser
 
     def stop(self) -> None:
@@ -264,14 +266,17 @@ def one_chromium_per_worker() -> Iterator[None]:
     if executable is None:  # the browser tests skip or fail on their own, saying why
         yield
         return
-    shared = _OneChromium(browser.running_chromium)
-    shared.start(executable)
-    browser.running_chromium = shared  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        browser.running_chromium = shared.real  # type: ignore[method-assign]
-        shared.stop()
+    from flask_conformance.sandbox.confined_browser import confined_launcher
+
+    with confined_launcher(executable) as launcher:
+        shared = _OneChromium(browser.running_chromium)
+        shared.start(executable, launcher)
+        browser.running_chromium = shared  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            browser.running_chromium = shared.real  # type: ignore[method-assign]
+            shared.stop()
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import shutil
 import subprocess
 import sys
@@ -151,3 +152,65 @@ def test_a_page_reaches_only_the_server_under_test(serve_wsgi):
         confine_to(page.context, target)
         walkthrough(page, page_html.encode(), target, "alice")
     assert hits == []
+
+
+FORM = (
+    "<form action='http://localhost:5000/login' method='post'><input type='text' name='nm'><input type='submit'></form>"
+)
+
+
+@pytest.mark.parametrize(
+    ("script", "problem"),
+    [
+        (
+            "while (true) {}",
+            "the browser waited in vain while opening login.html (does a script on the page run forever, or "
+            "stop the form from being sent?)",
+        ),
+        (
+            "addEventListener('submit', event => event.preventDefault(), true)",
+            "the browser waited in vain while clicking submit (does a script on the page run forever, or stop "
+            "the form from being sent?)",
+        ),
+    ],
+    ids=["script-never-ends", "script-stops-the-form"],
+)
+def test_a_page_the_browser_cannot_finish_is_the_students_problem_not_a_traceback(serve_wsgi, script, problem):
+    """Seen failing before: Playwright's TimeoutError came out of the check as a traceback of the kit."""
+    from flask_conformance.reading.browser import walkthrough
+    from reference_app.lesson.app import app
+
+    target = serve_wsgi(app) + "/"
+    with chromium_page() as page:
+        page.context.set_default_timeout(1500)
+        walk = walkthrough(page, f"<script>{script}</script>{FORM}".encode(), target, "alice")
+    assert walk.problem == problem
+
+
+def test_a_page_that_takes_gigabytes_crashes_alone_and_says_so(serve_wsgi, tmp_path):
+    """A script holding 4 GB in typed arrays (outside V8's heap limit): the browser's cgroup stops it at
+    ``confined_browser.BROWSER_MEMORY``; the renderer dies, the browser lives on for the next page (seen
+    failing without the cgroup: the page held its 4 GB and the walk went on)."""
+    from flask_conformance.reading.browser import walkthrough
+    from flask_conformance.sandbox import cgroups
+    from flask_conformance.targets.browser_check import BrowserCheck
+    from flask_conformance.targets.client import Client
+    from flask_conformance.transports.transport import WsgiTransport
+    from reference_app.lesson.app import app
+
+    if os.getuid() != 0 or cgroups.available() is None:
+        reason = "the browser's cgroup needs root and writable cgroups"
+        if os.environ.get("FLASK_CONFORMANCE_REQUIRE_ISOLATION") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    hoard = "window.hoard = []; for (let i = 0; i < 16; i++) window.hoard.push(new Uint8Array(256 << 20).fill(1));"
+    target = serve_wsgi(app) + "/"
+    with chromium_page() as page:
+        page.context.set_default_timeout(20_000)
+        walk = walkthrough(page, f"<script>{hoard}</script>{FORM}".encode(), target, "alice")
+        check = BrowserCheck(Client(WsgiTransport(app), "BROWSER-POST"), page, b"", target, tmp_path, "crashed")
+        assert check.screenshot() is None  # a crashed page has none to give; the failure is told without
+    crashed = "the page crashed in the browser while opening login.html (do its scripts take a lot of memory?)"
+    assert walk.problem == crashed
+    with chromium_page() as page:
+        assert walkthrough(page, FORM.encode(), target, "alice").url == target + "success/alice"

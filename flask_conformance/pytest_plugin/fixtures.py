@@ -139,10 +139,12 @@ def chromium(pytestconfig: pytest.Config) -> Iterator[object]:
             pytest.fail(reason + " (and FLASK_CONFORMANCE_REQUIRE_BROWSER=1)", pytrace=False)
         pytest.skip(reason)
     from ..data.grader_error import GraderError
+    from ..sandbox.confined_browser import confined_launcher
 
     with contextlib.ExitStack() as stack:
         try:
-            browser = stack.enter_context(running_chromium(str(executable)))
+            launcher = stack.enter_context(confined_launcher(str(executable)))
+            browser = stack.enter_context(running_chromium(str(executable), launcher))
         except Exception as error:  # any failure to start is the grader's, never the student's
             first_line = (str(error).splitlines() or [""])[0][:200]
             raise GraderError(f"Chromium did not start: {type(error).__name__}: {first_line}") from None

@@ -51,12 +51,13 @@ def launch(playwright: Any, executable: str) -> Any:
 
 
 @contextmanager
-def running_chromium(executable: str) -> Iterator[Any]:
-    """Playwright started and Chromium launched from ``executable``, both stopped on leaving."""
+def running_chromium(executable: str, launcher: str | None = None) -> Iterator[Any]:
+    """Playwright started and Chromium ``executable`` launched (through ``launcher``, a program that runs
+    it confined, where there is one), both stopped on leaving."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = launch(playwright, executable)
+        browser = launch(playwright, launcher or executable)
         try:
             yield browser
         finally:
@@ -107,7 +108,35 @@ def walkthrough(page: Any, form_html: bytes, live_url: str, name: str, method: s
     from disk, and its form's hard-coded action (``http://localhost:5000/login`` in the lesson, or
     ``/login``) is pointed at the server under test, path kept. Everything after that is the browser
     talking to the real server (Playwright cannot intercept redirects, and need not).
+
+    A step the browser cannot finish (a script that never ends, a form that a script stops, a page that
+    crashes) ends the walk there, with the step and the likely cause as its ``problem``.
     """
+    from playwright.sync_api import Error as BrowserError
+
+    stage = ["opening login.html"]
+    try:
+        return _walk(page, form_html, live_url, name, method, stage)
+    except BrowserError as error:
+        return Walk(page.url, "", "", stuck(stage[-1], error))
+
+
+def stuck(stage: str, error: Exception) -> str:
+    """What a student reads when the browser could not finish ``stage``."""
+    from playwright.sync_api import TimeoutError as BrowserTimeout
+
+    message = str(error).split("\n", 1)[0]
+    if "crash" in message.lower():
+        return f"the page crashed in the browser while {stage} (do its scripts take a lot of memory?)"
+    if isinstance(error, BrowserTimeout):
+        return (
+            f"the browser waited in vain while {stage} (does a script on the page run forever, or stop the form "
+            "from being sent?)"
+        )
+    return f"the browser could not go on while {stage}: " + " ".join(message.split())[:200]
+
+
+def _walk(page: Any, form_html: bytes, live_url: str, name: str, method: str | None, stage: list[str]) -> Walk:
     live = urlsplit(live_url)
     origin, prefix = f"{live.scheme}://{live.netloc}", live.path.rstrip("/")
     page_url = f"{origin}{prefix}/{current().form}"
@@ -123,6 +152,7 @@ def walkthrough(page: Any, form_html: bytes, live_url: str, name: str, method: s
     page.route(page_url, lambda route: route.fulfill(status=200, body=html, headers={"Content-Type": "text/html"}))
     page.on("request", record)
     page.goto(page_url)
+    stage.append("looking for its form")
     forms = page.locator("form").filter(has=page.locator(TEXT_FIELD))
     if forms.count() == 0:
         return Walk(page.url, page.content(), page.inner_text("body"), "login.html has no form with a text field")
@@ -130,11 +160,14 @@ def walkthrough(page: Any, form_html: bytes, live_url: str, name: str, method: s
     form.evaluate(REPOINT_ACTION, [origin, prefix])
     if method is not None:
         form.evaluate("(form, method) => form.setAttribute('method', method)", method)
+    stage.append("typing the name")
     form.locator(TEXT_FIELD).first.fill(name)
+    stage.append("clicking submit")
     submit = form.locator(SUBMIT)
     if submit.count() == 0:
         return Walk(page.url, page.content(), page.inner_text("body"), "the form has no submit button to click")
     with page.expect_navigation():
         submit.first.click()
+    stage.append("loading the page the form led to")
     page.wait_for_load_state()
     return Walk(page.url, page.content(), page.inner_text("body"), submitted=sent[0] if sent else None)

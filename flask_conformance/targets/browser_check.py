@@ -14,6 +14,8 @@ from ..reading.pages import shows_welcome
 from ..reading.urls import name_in_path
 from .client import Client
 
+SCREENSHOT_TIMEOUT_MS = 3000  # a page whose script never ends gives none: the walk's own wait was enough
+
 
 class BrowserCheck:
     def __init__(
@@ -57,13 +59,19 @@ class BrowserCheck:
             path = parts.path.removeprefix(urlsplit(self.live_url).path.rstrip("/")) or "/"
             request = Request(method, path, parts.query, headers, body)
             exchange = Exchange(self.client.base_url, request, Response(0, error="see above"))
-        got = f"{seen}; screenshot: {screenshot.name}"
+        got = f"{seen}; screenshot: {screenshot.name}" if screenshot else seen
         if exchange is not None:
             self.client.fail(expected + f" (the browser sent: {curl_line(exchange)})", got=got)
         self.client.fail(expected, got=got)
 
-    def screenshot(self) -> Path:
+    def screenshot(self) -> Path | None:
+        """The page as the walk left it; None where the browser cannot take one (a crashed or stuck page)."""
+        from playwright.sync_api import Error as BrowserError
+
         self.artifacts.mkdir(parents=True, exist_ok=True)
         path = self.artifacts / ("browser-" + re.sub(r"[^\w.-]+", "_", self.test_name) + ".png")
-        self.page.screenshot(path=str(path), full_page=True)
+        try:
+            self.page.screenshot(path=str(path), full_page=True, timeout=SCREENSHOT_TIMEOUT_MS)
+        except BrowserError:
+            return None
         return path
