@@ -114,6 +114,12 @@ def test_serve(installed, outside):
 BROKEN_APP = IMPLEMENTATIONS / "broken" / "syntax_error.py"
 
 
+FORGER = """import json, pathlib
+pathlib.Path("{results}").mkdir(exist_ok=True)
+pathlib.Path("{results}/results.json").write_text(json.dumps({{"score": 83, "max_score": 83, "tests": []}}))
+"""
+
+
 def test_a_gradescope_bundle_installs_and_grades_in_an_autograder_tree(installed, tmp_path):
     """The bundle as Gradescope uses it, under a root named by AUTOGRADER_ROOT: the zip unpacked into
     source/, setup.sh run once (against the wheel built here), then run_autograder per submission."""
@@ -131,7 +137,11 @@ def test_a_gradescope_bundle_installs_and_grades_in_an_autograder_tree(installed
     setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=environment, capture_output=True, text=True)
     assert setup.returncode == 0, setup.stderr
     scores = {}
-    for name, source in [("correct", ROOT / "reference_app" / "lesson"), ("broken", BROKEN_APP)]:
+    for name, source in [
+        ("correct", ROOT / "reference_app" / "lesson"),
+        ("broken", BROKEN_APP),
+        ("shadow", BROKEN_APP),
+    ]:
         shutil.rmtree(root / "submission", ignore_errors=True)
         shutil.rmtree(root / "results", ignore_errors=True)
         if source.is_dir():
@@ -139,10 +149,14 @@ def test_a_gradescope_bundle_installs_and_grades_in_an_autograder_tree(installed
         else:
             (root / "submission").mkdir()
             shutil.copy(source, root / "submission" / "app.py")
-        graded = subprocess.run([str(root / "run_autograder")], env=environment, capture_output=True, text=True)
+        if name == "shadow":  # a kit of its own, for a grader run from the submission's folder to import
+            (root / "submission" / "flask_conformance.py").write_text(FORGER.format(results=root / "results"))
+        graded = subprocess.run(
+            [str(root / "run_autograder")], env=environment, capture_output=True, text=True, cwd=root / "submission"
+        )
         assert graded.returncode == 0, graded.stdout + graded.stderr
         results = json.loads((root / "results" / "results.json").read_text())
         scores[name] = (results["score"], results["max_score"])
         if name == "correct":  # the student's app ran in the sandbox, unprivileged
             assert results["extra_data"]["isolation"].startswith("sandbox: bubblewrap namespaces, uid ")
-    assert scores == {"correct": (83, 83), "broken": (0, 83)}
+    assert scores == {"correct": (83, 83), "broken": (0, 83), "shadow": (0, 83)}
