@@ -27,6 +27,7 @@ import pytest
 from conftest import IMPLEMENTATIONS, ROOT
 from flask_conformance.commands.batch import run_batch
 from flask_conformance.commands.grading_run import BatchOptions
+from flask_conformance.data.curl import HEADER_SHOWN
 from flask_conformance.data.exchange import Request
 from flask_conformance.data.limits import Limits
 from flask_conformance.sandbox import cgroups
@@ -415,6 +416,18 @@ def test_json_depth_bomb_is_a_broken_page_not_a_grader_error(hostile_class):
     assert records["json_depth_bomb"].status == "graded"
     assert "WELCOME" in _failed(out, "json_depth_bomb")
     assert "LOGIN-GET" not in _failed(out, "json_depth_bomb")
+
+
+def test_megabyte_headers_are_quoted_bounded_in_every_report(hostile_class):
+    """Seen failing before the quotes were bounded: a Location of 4 MiB made every file of its grade 96 MB
+    (feedback.md, feedback.html, results.json, the journal and the log) and took 11 s of the grader."""
+    out, records, _, _ = hostile_class
+    assert records["huge_headers"].status == "graded"
+    files = {path.name: path.stat().st_size for path in (out / "huge_headers").iterdir()}
+    assert {"feedback.md", "results.json", "journal.jsonl"} <= set(files)
+    assert max(files.values()) < 1 << 20, files
+    feedback = (out / "huge_headers" / "feedback.md").read_text()
+    assert f"... ({(3 << 20) + len('alice') - (HEADER_SHOWN - len('/success/'))} more characters)" in feedback
 
 
 def test_location_injection_stays_data_in_every_report(hostile_class):

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from conftest import ROOT, run_spec
+from flask_conformance.data.curl import HEADER_SHOWN, excerpt
 from flask_conformance.grading.feedback import feedback_markdown
 from flask_conformance.grading.grading import Check, Grade
 from flask_conformance.grading.mistakes import CATALOGUE, likely_causes
@@ -80,3 +81,20 @@ def test_a_hidden_check_gives_no_cause_away():
     message = "LOGIN-POST: POST /login with nm=alice should be accepted: the lesson's route lists POST. It got: 405."
     grade = Grade("tutorial", "t", (Check("LOGIN-POST", "Login", "failed", 0, 4, "hidden", (message,)),))
     assert "Likely cause" not in feedback_markdown("ann", grade)
+
+
+@pytest.mark.parametrize(
+    ("location", "causes"),
+    [
+        (excerpt("/success/" + "a%20b" * 2000, HEADER_SHOWN), []),  # cut: its tail's spaces are not the URL's
+        (excerpt("/success/a b" + "c" * 5000, HEADER_SHOWN), ["hand-built-location"]),  # a raw space, then cut
+    ],
+    ids=["encoded", "raw-space"],
+)
+def test_a_cut_location_is_judged_on_what_it_shows(location, causes):
+    """Seen failing before the tail was set aside: the encoded one was taken for a hand-built URL."""
+    message = (
+        "REDIRECT-TARGET: POST /login with nm='a b' should redirect to /success/<name>, with the name "
+        f"percent-encoded. It got: 302, Location: {location}, an empty body."
+    )
+    assert [cause.key for cause in likely_causes([("REDIRECT-TARGET", message)])] == causes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from .encoding import FORM_CONTENT_TYPE
@@ -45,6 +46,21 @@ def shell_bytes(data: bytes) -> str:
     return f"$'{escaped}'"
 
 
+# Characters of a header value a message quotes: more than a fair Location takes (a 260-character name of
+# four-byte characters, percent-encoded, is 3120), so that only a hostile one is ever cut.
+HEADER_SHOWN = 4000
+EXCERPT_TAIL = re.compile(r"\.\.\. \(\d+ more characters\)$")
+
+
+def excerpt(text: str, limit: int) -> str:
+    """``text``, or its first ``limit`` characters and how many more there were (``EXCERPT_TAIL``): what a
+    submission sent is quoted in messages, and from there in every report, so it is quoted bounded (a
+    Location of 4 MiB made every report of its grade 96 MB)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
+
+
 def describe(response: Response, *, body: bool = True) -> str:
     """One phrase saying what came back, for a failure message."""
     if not response.answered:
@@ -52,10 +68,10 @@ def describe(response: Response, *, body: bool = True) -> str:
     parts = [str(response.status)]
     location = response.header("Location")
     if location is not None:
-        parts.append(f"Location: {location}")
+        parts.append(f"Location: {excerpt(location, HEADER_SHOWN)}")
     allow = response.header("Allow")
     if response.status == 405 or allow is not None:
-        parts.append(f"Allow: {allowed(allow)}" if allow is not None else "no Allow header")
+        parts.append(f"Allow: {excerpt(allowed(allow), HEADER_SHOWN)}" if allow is not None else "no Allow header")
     if body and response.body:
         snippet = response.text.strip().replace("\n", " ")
         if len(snippet) > 120:

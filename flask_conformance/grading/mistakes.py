@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..data.curl import EXCERPT_TAIL
 from ..data.exercise import LESSON, Exercise
 
 # The requirements that send the lesson's requests to /login and follow them to the welcome page.
@@ -76,7 +77,7 @@ def _case_only(groups: dict[str, str]) -> bool:
 def _not_percent_encoded(groups: dict[str, str]) -> bool:
     """A name in a Location that url_for did not encode: a space, ?, # or a % that starts no escape left
     as it is, or a space sent as + (quote_plus: a + in a path is a plus)."""
-    location = groups["location"]
+    location = EXCERPT_TAIL.sub("", groups["location"])  # the words of a cut quote are not the Location's
     raw = re.search(r"[ ?#]|%(?![0-9A-Fa-f]{2})", location) is not None
     return raw or (" " in groups["sent"] and "%20" not in location and "+" in location)
 

@@ -6,12 +6,17 @@ from collections.abc import Callable
 from typing import NoReturn
 from urllib.parse import urlsplit
 
-from ..data.curl import curl_line, describe
+from ..data.curl import curl_line, describe, excerpt
 from ..data.encoding import FORM_CONTENT_TYPE, encode_fields, encode_multipart
 from ..data.exchange import Exchange, Request, Response
 from ..data.exercise import Exercise, current
 from ..reading.urls import name_in_path, resolve, same_origin
 from ..transports.transport import Transport
+
+# What a failure message quotes is bounded, and with it every report (see ``excerpt``), with room for the
+# longest sentence and curl line a fair check writes (two quotes of a 3 KB percent-encoded name at most).
+SENTENCE_SHOWN = 8000
+CURL_SHOWN = 16000
 
 
 class ConformanceFailure(AssertionError):
@@ -158,12 +163,12 @@ class Client:
         ``expected`` is the lesson's expectation as a sentence; what came back is
         described from the exchange unless ``got`` says it.
         """
-        lines = [f"{self.requirement_id}: {expected.rstrip('.')}."]
+        lines = [f"{self.requirement_id}: {excerpt(expected.rstrip('.'), SENTENCE_SHOWN)}."]
         if exchange is not None:
-            lines[0] += f" It got: {got or describe(exchange.response)}."
+            lines[0] += f" It got: {excerpt(got or describe(exchange.response), SENTENCE_SHOWN)}."
             if exchange.response.raised is not None:
                 lines += [f"    {line}" for line in exchange.response.raised.lines()]
-            lines.append(f"    {curl_line(exchange)}")
+            lines.append(f"    {excerpt(curl_line(exchange), CURL_SHOWN)}")
         elif got:
-            lines[0] += f" It got: {got}."
+            lines[0] += f" It got: {excerpt(got, SENTENCE_SHOWN)}."
         raise ConformanceFailure("\n".join(lines), request_is_the_example=request_is_the_example)
