@@ -64,7 +64,7 @@ def excerpt(text: str, limit: int) -> str:
 def describe(response: Response, *, body: bool = True) -> str:
     """One phrase saying what came back, for a failure message."""
     if not response.answered:
-        return f"no answer ({response.error})"
+        return f"no answer ({excerpt(response.error, HEADER_SHOWN)})"
     parts = [str(response.status)]
     location = response.header("Location")
     if location is not None:
