@@ -296,3 +296,20 @@ def chromium_page() -> Iterator[Any]:
             yield context.new_page()
         finally:
             context.close()
+
+
+def nested_folders(path: Path, depth: int, name: str = "a" * 20) -> None:
+    """Folders called ``name``, ``depth`` deep, with a file every hundred, made through descriptors: the path
+    outgrows PATH_MAX long before the end, and no call recurses. Whoever makes them removes them
+    (``remove_tree``): pytest's own clean-up of old temporary folders cannot, and fails the next run."""
+    path.mkdir()
+    folder = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    for level in range(depth):
+        os.mkdir(name, dir_fd=folder)
+        if level % 100 == 0:
+            with open(os.open("file", os.O_WRONLY | os.O_CREAT, dir_fd=folder), "w") as file:
+                file.write("x")
+        inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=folder)
+        os.close(folder)
+        folder = inner
+    os.close(folder)

@@ -11,11 +11,13 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, nested_folders
 from flask_conformance.data.exchange import Request, Response, browser_encoding
+from flask_conformance.data.tree_removal import remove_tree
 from flask_conformance.grading.feedback import fenced, inline
+from flask_conformance.reading import submission_copy
 from flask_conformance.reading.form_page import MAX_PAGE, read_page
-from flask_conformance.reading.submission_copy import MAX_BYTES, copy_submission
+from flask_conformance.reading.submission_copy import MAX_BYTES, MAX_FILES, MAX_SKIPPED, copy_submission
 from flask_conformance.sandbox.sandbox import SandboxTransport
 from flask_conformance.transports.loading import AppSpec
 from flask_conformance.transports.sandbox_protocol import (
@@ -170,6 +172,28 @@ def test_the_copy_is_bounded_and_follows_no_link_out(tmp_path):
     skipped = " | ".join(report.skipped)
     for name in ("secret", "zero", "loop", "pipe", "zz_huge.bin"):
         assert name in skipped
+
+
+def test_the_copy_is_bounded_in_depth_and_in_folders(tmp_path, request):
+    """Seen failing before: a tree 950 folders deep raised RecursionError out of the grader (every check of
+    the submission a traceback), and 100,000 empty folders were all made again in the copy."""
+    source = tmp_path / "submission"
+    deepest = submission_copy.MAX_DEPTH
+    nested_folders(source, deepest + 1000)
+    request.addfinalizer(lambda: remove_tree(source))
+    (source / "app.py").write_text("print('hi')")
+    for number in range(MAX_FILES + 500):
+        (source / "wide" / f"{number:05d}").mkdir(parents=True)
+    destination = tmp_path / "copy"
+    report = copy_submission(source, destination)
+    assert (destination / "app.py").exists()
+    made = sum(1 for _ in destination.rglob("*"))
+    assert made == report.files == MAX_FILES
+    depth = max(len(path.relative_to(destination).parts) for path in destination.rglob("*"))
+    assert depth == deepest
+    assert "/".join(["a" * 20] * (deepest + 1)) + f"/ (more than {deepest} folders deep)" in report.skipped
+    assert len(report.skipped) == MAX_SKIPPED
+    assert report.skipped[-1].endswith(f"(more than {MAX_FILES} files and folders)")
 
 
 def test_feedback_text_cannot_leave_its_fence_or_start_markup():

@@ -24,12 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IMPLEMENTATIONS, ROOT
+from conftest import IMPLEMENTATIONS, ROOT, nested_folders
 from flask_conformance.commands.batch import run_batch
 from flask_conformance.commands.grading_run import BatchOptions
 from flask_conformance.data.curl import HEADER_SHOWN
 from flask_conformance.data.exchange import Request
 from flask_conformance.data.limits import Limits
+from flask_conformance.data.tree_removal import remove_tree
 from flask_conformance.sandbox import cgroups
 from flask_conformance.sandbox.sandbox import SandboxTransport
 from flask_conformance.sandbox.sandbox_command import DEVICES, find_bubblewrap
@@ -191,13 +192,17 @@ def hostile_class(tmp_path_factory, honest_alone):
     (form / "login.html").symlink_to("/dev/zero")
     (form / "passwords.txt").symlink_to("/etc/passwd")
     os.mkfifo(form / "templates.fifo")
+    deep = folder / "deep_tree"  # the lesson's folder, and folders nested far deeper than any copy goes
+    shutil.copytree(ROOT / "reference_app" / "lesson", deep, ignore=shutil.ignore_patterns("__pycache__"))
+    nested_folders(deep / "junk", 1500, name="a")  # short names: deeper than recursion goes, within PATH_MAX
     rubric = tmp_path_factory.mktemp("rubric") / "rubric.toml"
     rubric.write_text(f'# {MARKER}: the instructor\'s rubric\n[defaults]\nvisibility = "visible"\n')
     out = tmp_path_factory.mktemp("class-out")
     started = time.monotonic()
     options = BatchOptions(**OPTIONS, rubric=rubric)
     records = {record.name: record for record in run_batch(folder, out, options)}
-    return out, records, time.monotonic() - started, before
+    yield out, records, time.monotonic() - started, before
+    remove_tree(deep)
 
 
 @pytest.fixture
@@ -237,7 +242,7 @@ def test_honest_grades_are_unchanged_by_the_class(honest_alone, hostile_class):
 
 def test_every_hostile_submission_is_graded_in_bounded_time(hostile_class):
     out, records, seconds, _ = hostile_class
-    hostile = [_stem(path.name) for path in HOSTILE.glob("*.py")] + ["symlinked_form"]
+    hostile = [_stem(path.name) for path in HOSTILE.glob("*.py")] + ["symlinked_form", "deep_tree"]
     for name in hostile:
         assert records[name].status == "graded", (name, records[name].status)
         assert records[name].seconds < OPTIONS["timeout"], name
@@ -416,6 +421,17 @@ def test_json_depth_bomb_is_a_broken_page_not_a_grader_error(hostile_class):
     assert records["json_depth_bomb"].status == "graded"
     assert "WELCOME" in _failed(out, "json_depth_bomb")
     assert "LOGIN-GET" not in _failed(out, "json_depth_bomb")
+
+
+def test_a_tree_too_deep_to_copy_costs_nobody_anything(hostile_class):
+    """Seen before: a submission 950 folders deep raised RecursionError in the grader (every check of its
+    own a kit traceback), and its workspace, left behind, raised again in the clean-up of every later grade,
+    failing the last check of each classmate (15 points each). The copy stops at its depth; the honest
+    grades are the test above."""
+    out, records, _, _ = hostile_class
+    assert records["deep_tree"].status == "graded"
+    assert records["deep_tree"].score == records["deep_tree"].max_score
+    assert "Traceback" not in (out / "deep_tree" / "feedback.md").read_text()
 
 
 def test_megabyte_headers_are_quoted_bounded_in_every_report(hostile_class):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NoReturn
 
@@ -37,6 +38,7 @@ __all__ = [
 @pytest.fixture(scope="session")
 def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
     """The target under test, opened once per session; a target that cannot load ends the run."""
+    from ..data.grader_error import GraderError
     from ..targets.targets import DEFAULT_TARGET
     from ..transports.loading import LoadError
 
@@ -48,12 +50,17 @@ def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
         if collector is not None:
             collector.load_error = str(error)
         pytest.exit(f"flask-conformance: cannot load {settings.target or DEFAULT_TARGET}: {error}", returncode=1)
+    except Exception as error:  # the kit's own failure (a submission's code runs elsewhere): never the student's
+        raise GraderError(f"the grader could not open the submission: {type(error).__name__}") from error
     collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)
     if collector is not None:
         collector.target_description = target.description
         collector.isolation = target.isolation
     yield target
-    target.close()
+    try:
+        target.close()
+    except Exception as error:  # cleaning up is the grader's business: the last check's verdict stands
+        sys.stderr.write(f"flask-conformance: closing the target failed: {type(error).__name__}: {error}\n")
 
 
 def _open(settings: Settings, text: str) -> Target:

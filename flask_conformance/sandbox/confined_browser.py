@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..data.tree_removal import remove_tree
 from . import cgroups
 
 BROWSER_MEMORY = 1536 << 20
@@ -41,4 +41,4 @@ def confined_launcher(executable: str) -> Iterator[str]:
         yield str(launcher)
     finally:
         tree.kill_and_remove()
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(folder)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..data.exchange import Request, Response
 from ..data.limits import Limits
+from ..data.tree_removal import remove_tree
 from ..reading.submission_copy import CopyReport, copy_submission
 from ..transports.loading import AppSpec, LoadError
 from ..transports.sandbox_protocol import (
@@ -239,7 +240,7 @@ class SandboxTransport:
         if self._lease is not None:  # stop() swept the uid of every process when it last stopped the child
             self._lease.release()
             self._lease = None
-        shutil.rmtree(self.workspace, ignore_errors=True)
+        remove_tree(self.workspace)
 
     def output_tail(self) -> str:
         try:
@@ -306,7 +307,7 @@ def remove_leftovers() -> None:
     cgroups.remove_stale()
     for folder in Path(tempfile.gettempdir()).glob(WORKSPACE_PREFIX + "*"):
         if cgroups.orphaned(folder.name):
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_tree(folder)
 
 
 CPU_SHARING = {
