@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import IMPLEMENTATIONS, run_spec
@@ -71,3 +73,24 @@ def test_a_batch_tells_a_student_what_to_do_not_which_flag_to_pass(tmp_path, nam
         text = (out / "ann" / written).read_text()
         assert "ann.py" in text and "--target" not in text and "Grading it by hand" not in text
     assert "--target" not in (out / "grades.csv").read_text()
+
+
+def test_a_failure_of_the_kit_to_open_a_submission_is_a_grader_error(pytester, monkeypatch, tmp_path):
+    """Not the student's: every check is marked for a regrade and costs nothing, and nobody reads a
+    traceback of the kit (seen before: a RecursionError in the copy was every check's failure, with it)."""
+    from conftest import ROOT, SPEC
+    from flask_conformance.targets import targets
+
+    def broken(*arguments, **options):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(targets, "open_target", broken)
+    results = tmp_path / "results.json"
+    target = str(ROOT / "reference_app" / "lesson" / "app.py")
+    pytester.runpytest_inprocess(
+        str(SPEC), "-p", "no:cacheprovider", "--target", target, "--results", str(results), "-m", "not browser"
+    )
+    tests = json.loads(results.read_text())["tests"]
+    assert tests and all("grader-error" in test["tags"] and test["score"] == test["max_score"] for test in tests)
+    assert all("could not open the submission: RecursionError" in test["output"] for test in tests)
+    assert not any("Traceback" in test["output"] or "flask_conformance/" in test["output"] for test in tests)
