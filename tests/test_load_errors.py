@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import IMPLEMENTATIONS, run_spec
+from conftest import IMPLEMENTATIONS, ROOT, SPEC, run_spec
 
 BROKEN = IMPLEMENTATIONS / "broken"
 
@@ -78,7 +78,6 @@ def test_a_batch_tells_a_student_what_to_do_not_which_flag_to_pass(tmp_path, nam
 def test_a_failure_of_the_kit_to_open_a_submission_is_a_grader_error(pytester, monkeypatch, tmp_path):
     """Not the student's: every check is marked for a regrade and costs nothing, and nobody reads a
     traceback of the kit (seen before: a RecursionError in the copy was every check's failure, with it)."""
-    from conftest import ROOT, SPEC
     from flask_conformance.targets import targets
 
     def broken(*arguments, **options):
