@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,68 @@ def test_a_page_that_takes_gigabytes_crashes_alone_and_says_so(serve_wsgi, tmp_p
     assert walk.problem == crashed
     with chromium_page() as page:
         assert walkthrough(page, FORM.encode(), target, "alice").url == target + "success/alice"
+
+
+CHANNELS = {
+    "websocket": "new WebSocket('ws://{other}/websocket')",
+    "worker-websocket": "new Worker(URL.createObjectURL(new Blob([\"new WebSocket('ws://{other}/worker')\"])))",
+    "shared-worker-websocket": (
+        "new SharedWorker(URL.createObjectURL(new Blob([\"new WebSocket('ws://{other}/shared-worker')\"])))"
+    ),
+    "fetch": "fetch('http://{other}/fetch', {{mode: 'no-cors'}})",
+    "image": "(new Image()).src = 'http://{other}/image'",
+    "frame": "document.body.insertAdjacentHTML('beforeend', `<iframe src='http://{other}/frame'></iframe>`)",
+    "service-worker": "navigator.serviceWorker.register('/sw.js')",
+}
+
+
+def test_a_welcome_page_reaches_no_classmates_app():
+    """Scripts on the welcome page a hostile app serves, run by the walkthrough's browser, send nothing to
+    the app of a classmate walked through at the same time (its live server, another port of 127.0.0.1),
+    by any of ``CHANNELS`` (each names its path). Seen failing before the live server took a key: a
+    WebSocket from a worker, which no Playwright route sees, reached the classmate's app."""
+    from flask import Flask, redirect, request, url_for
+
+    from flask_conformance.reading.browser import confined_context, walkthrough
+    from flask_conformance.targets.live_server import LiveServer
+    from flask_conformance.transports.transport import WsgiTransport
+
+    hits = []
+
+    def classmate(environ, start_response):  # any request that reaches the app at all, routed or not
+        hits.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"hit"]
+
+    other_server = LiveServer(WsgiTransport(classmate), key="the-classmates-own-key").start()
+    other = other_server.url.split("//")[1].rstrip("/")
+    hostile = Flask("hostile")
+    script = "; ".join("try { " + channel.format(other=other) + " } catch (e) {}" for channel in CHANNELS.values())
+
+    @hostile.route("/success/<name>")
+    def success(name):
+        return f"<body>welcome {name}<script>{script}</script></body>"
+
+    @hostile.route("/login", methods=["GET", "POST"])
+    def login():
+        return redirect(url_for("success", name=request.values["nm"]))
+
+    @hostile.route("/sw.js")
+    def service_worker():
+        body = f"self.addEventListener('install', e => e.waitUntil(fetch('http://{other}/service-worker')))"
+        return body, 200, {"Content-Type": "text/javascript"}
+
+    server = LiveServer(WsgiTransport(hostile), key="the-hostile-apps-key").start()
+    try:
+        with chromium_page() as page:
+            browser = page.context.browser
+            context = confined_context(browser, server.url)
+            server.site.admit(context)
+            walk = walkthrough(context.new_page(), FORM.encode(), server.url, "alice")
+            time.sleep(0.5)  # what a script does after the page loaded, while the check judges it
+            context.close()
+    finally:
+        server.stop()
+        other_server.stop()
+    assert walk.url == server.url + "success/alice"  # the walk itself, with its own key, went through
+    assert hits == []

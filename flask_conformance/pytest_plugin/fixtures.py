@@ -30,7 +30,7 @@ __all__ = [
     "differential",
     "form_page",
     "lesson_routes",
-    "live_url",
+    "live_site",
     "reference_target",
 ]
 
@@ -115,15 +115,18 @@ def _no_form_page(request: pytest.FixtureRequest, target: object) -> NoReturn:
 
 
 @pytest.fixture(scope="session")
-def live_url(conformance_target: object) -> Iterator[str]:
-    """The target as a live URL: itself for a URL target, else served on 127.0.0.1 through its transport."""
-    from ..targets.live_server import LiveServer
+def live_site(conformance_target: object) -> Iterator[object]:
+    """The target as a live URL: itself for a URL target, else served on 127.0.0.1 through its transport,
+    to a browser that presents the server's own random key (see ``live_server``)."""
+    import secrets
+
+    from ..targets.live_server import LiveServer, LiveSite
 
     if conformance_target.kind == "url":  # type: ignore[attr-defined]
-        yield conformance_target.transport.base_url + "/"  # type: ignore[attr-defined]
+        yield LiveSite(conformance_target.transport.base_url + "/")  # type: ignore[attr-defined]
         return
-    server = LiveServer(conformance_target.transport).start()  # type: ignore[attr-defined]
-    yield server.url
+    server = LiveServer(conformance_target.transport, key=secrets.token_urlsafe(24)).start()  # type: ignore[attr-defined]
+    yield server.site
     server.stop()
 
 
@@ -164,7 +167,7 @@ def browser_walk(request: pytest.FixtureRequest, client: Client, conformance_tar
 
     Chromium and the live server are asked for only once there is a page to walk through: a single-file
     target's browser checks skip without starting either."""
-    from ..reading.browser import confine_to
+    from ..reading.browser import confined_context
     from ..reading.form_page import read_page
     from ..targets.browser_check import BrowserCheck
 
@@ -172,9 +175,10 @@ def browser_walk(request: pytest.FixtureRequest, client: Client, conformance_tar
     if page_path is None:
         _no_form_page(request, conformance_target)
     chromium = request.getfixturevalue("chromium")
-    live_url = request.getfixturevalue("live_url")
-    context = chromium.new_context()
-    confine_to(context, live_url)
+    site = request.getfixturevalue("live_site")
+    live_url = site.url
+    context = confined_context(chromium, live_url)
+    site.admit(context)
     context.set_default_timeout(10_000)
     artifacts = request.config.stash[SETTINGS].artifacts
     yield BrowserCheck(client, context.new_page(), read_page(page_path), live_url, artifacts, request.node.name)

@@ -84,9 +84,19 @@ REPOINT_ACTION = """(form, [origin, prefix]) => {
 _JINJA_URL_FOR_LOGIN = re.compile(rb"""\{\{\s*url_for\(\s*['"]login['"]\s*\)\s*\}\}""")
 
 
+def confined_context(browser: Any, live_url: str) -> Any:
+    """A fresh context (no cookie, cache or storage of another check) whose pages reach only the server
+    under test (``confine_to``), with service workers never registered: their requests could go round it."""
+    context = browser.new_context(service_workers="block")
+    confine_to(context, live_url)
+    return context
+
+
 def confine_to(context: Any, live_url: str) -> None:
-    """Let a page reach only the server under test: a script in a hostile login.html cannot send requests
-    to anything else on the machine, such as a classmate's server graded at the same time."""
+    """Let a page reach only the server under test: a script in a hostile login.html or welcome page cannot
+    send requests to anything else on the machine, such as a classmate's server graded at the same time.
+    HTTP goes through a route; a WebSocket, which no HTTP route sees, is refused whatever its address (the
+    lesson has none)."""
     live = urlsplit(live_url)
     allowed = f"{live.scheme}://{live.netloc}"
 
@@ -98,6 +108,7 @@ def confine_to(context: Any, live_url: str) -> None:
             route.abort("blockedbyclient")
 
     context.route("**/*", only_the_target)
+    context.route_web_socket(re.compile(".*"), lambda websocket: websocket.close())
 
 
 def walkthrough(page: Any, form_html: bytes, live_url: str, name: str, method: str | None = None) -> Walk:
