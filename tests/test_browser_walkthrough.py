@@ -280,3 +280,19 @@ def test_a_welcome_page_reaches_no_classmates_app():
         other_server.stop()
     assert walk.url == server.url + "success/alice"  # the walk itself, with its own key, went through
     assert hits == []
+
+
+def test_a_page_cannot_write_downloads_to_the_graders_disk():
+    """Seen failing with Playwright's default: a page's script saved a 5 MB blob under /tmp."""
+    from flask_conformance.reading.browser import confined_context
+
+    with chromium_page() as page:
+        context = confined_context(page.context.browser, "http://127.0.0.1:9/")
+        hostile = context.new_page()
+        hostile.set_content("<a id=a download='x.bin'>x</a>")
+        with hostile.expect_download(timeout=5000) as download:
+            script = "a => { a.href = URL.createObjectURL(new Blob([new Uint8Array(5e6)])); a.click(); }"
+            hostile.eval_on_selector("#a", script)
+        failure = download.value.failure()
+        context.close()
+    assert failure is not None and "accept_downloads" in failure

@@ -86,8 +86,9 @@ _JINJA_URL_FOR_LOGIN = re.compile(rb"""\{\{\s*url_for\(\s*['"]login['"]\s*\)\s*\
 
 def confined_context(browser: Any, live_url: str) -> Any:
     """A fresh context (no cookie, cache or storage of another check) whose pages reach only the server
-    under test (``confine_to``), with service workers never registered: their requests could go round it."""
-    context = browser.new_context(service_workers="block")
+    under test (``confine_to``), with service workers never registered (their requests could go round it)
+    and downloads refused (Playwright would write each to the grader's disk)."""
+    context = browser.new_context(service_workers="block", accept_downloads=False)
     confine_to(context, live_url)
     return context
 
