@@ -225,3 +225,10 @@ def test_a_large_request_reaches_a_sandboxed_app():
     finally:
         sandbox.close()
     assert response.status == 302, response
+
+
+def test_printable_keeps_text_and_shows_controls_as_replacement_characters():
+    from flask_conformance.data.curl import printable
+
+    shown = printable("Zoë 日本\ttab\nline \x1b[2J \x07 \x9b31m \x00 \x7f \ud800 end")
+    assert shown == "Zoë 日本\ttab\nline \ufffd[2J \ufffd \ufffd31m \ufffd \ufffd \ufffd end"

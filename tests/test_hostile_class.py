@@ -244,7 +244,8 @@ def test_every_hostile_submission_is_graded_in_bounded_time(hostile_class):
     out, records, seconds, _ = hostile_class
     hostile = [_stem(path.name) for path in HOSTILE.glob("*.py")] + ["symlinked_form", "deep_tree"]
     for name in hostile:
-        assert records[name].status == "graded", (name, records[name].status)
+        expected = "load-error" if name.endswith("_at_import") else "graded"  # an attack made in its import
+        assert records[name].status.split(":")[0] == expected, (name, records[name].status)
         assert records[name].seconds < OPTIONS["timeout"], name
         assert not (out / name / "grader-error.txt").exists()
     assert seconds < 300
@@ -432,6 +433,20 @@ def test_a_tree_too_deep_to_copy_costs_nobody_anything(hostile_class):
     assert records["deep_tree"].status == "graded"
     assert records["deep_tree"].score == records["deep_tree"].max_score
     assert "Traceback" not in (out / "deep_tree" / "feedback.md").read_text()
+
+
+@pytest.mark.parametrize("name", ["terminal_escapes", "terminal_escapes_at_import"])
+def test_terminal_escapes_reach_no_report_and_no_terminal(hostile_class, name):
+    """ESC, BEL and CSI from a submission (a Location, a server error's exception, a load error) are shown
+    as U+FFFD in every file of its grade and in grades.csv, which the progress line prints from; seen
+    failing before: the load error cleared the instructor's screen and retitled the window."""
+    out, records, _, _ = hostile_class
+    assert records[name].status.startswith("load-error" if name.endswith("import") else "graded")
+    for path in [out / "grades.csv", *(out / name).iterdir()]:
+        if path.suffix in (".csv", ".md", ".html", ".json"):
+            text = path.read_text(encoding="utf-8")
+            assert not {"\x1b", "\x07", "\x9b"} & set(text), path.name
+    assert "\ufffd[2J" in (out / name / "feedback.md").read_text()
 
 
 def test_megabyte_headers_are_quoted_bounded_in_every_report(hostile_class):

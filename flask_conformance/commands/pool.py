@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from ..data.curl import printable
 from .discovery import Submission
 from .grading_run import (
     BatchOptions,
@@ -138,8 +139,8 @@ def _wait_for_any(running: dict[int, tuple[Submission, float, int | None]], time
 
 def _grader_error(out: Path, submission: Submission, status: int) -> str:
     note = out / submission.name / "grader-error.txt"
-    if note.exists():
-        return note.read_text(encoding="utf-8", errors="replace").strip()[:300]
+    if note.exists():  # the kit's exception, which may quote a submission's file names: shown printable
+        return printable(note.read_text(encoding="utf-8", errors="replace").strip()[:300])
     return f"the grading process ended with status {os.waitstatus_to_exitcode(status)}"
 
 

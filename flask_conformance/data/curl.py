@@ -61,6 +61,18 @@ def excerpt(text: str, limit: int) -> str:
     return f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 
+# What no terminal, spreadsheet or page should be handed raw: C0 controls but tab and newline (ESC starts
+# the sequences that clear a screen or retitle a window), DEL, C1 controls (CSI is ESC[ to some terminals),
+# and lone surrogates (no encoder writes them).
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` to show, with every character of ``UNPRINTABLE`` made U+FFFD: what a submission wrote reaches
+    the instructor's terminal (a load error in the progress line), grades.csv and the reports."""
+    return UNPRINTABLE.sub("\ufffd", text)
+
+
 def describe(response: Response, *, body: bool = True) -> str:
     """One phrase saying what came back, for a failure message."""
     if not response.answered:

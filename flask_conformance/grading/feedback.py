@@ -8,6 +8,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from ..data.curl import printable
 from .grading import Grade
 from .mistakes import likely_causes
 
@@ -22,7 +23,6 @@ WITHHELD = {
 SCREENSHOT = re.compile(r"; screenshot: (browser-[\w.-]+?\.png)")
 _BACKTICKS = re.compile(r"`+")
 _SAFE_NAME = re.compile(r"[\w.-]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 
 
@@ -32,13 +32,13 @@ def _ticks_beyond(text: str, at_least: int) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(_CONTROL.sub("\ufffd", text).split())
+    return " ".join(printable(text).split())
 
 
 def fenced(text: str) -> list[str]:
     """``text`` as a code block it cannot break out of: its fence is longer than any run of backticks in it,
     and nothing inside a code block is read as Markdown or HTML."""
-    text = _CONTROL.sub("\ufffd", text.strip("\n"))
+    text = printable(text.strip("\n"))
     fence = _ticks_beyond(text, 3)
     return [fence, text, fence]
 

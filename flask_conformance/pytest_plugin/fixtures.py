@@ -38,6 +38,7 @@ __all__ = [
 @pytest.fixture(scope="session")
 def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
     """The target under test, opened once per session; a target that cannot load ends the run."""
+    from ..data.curl import printable
     from ..data.grader_error import GraderError
     from ..targets.targets import DEFAULT_TARGET
     from ..transports.loading import LoadError
@@ -46,10 +47,11 @@ def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
     try:
         target = _open(settings, settings.target or DEFAULT_TARGET)
     except LoadError as error:
+        reason = printable(str(error))  # the submission's own words, for a terminal and a gradebook
         collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)
         if collector is not None:
-            collector.load_error = str(error)
-        pytest.exit(f"flask-conformance: cannot load {settings.target or DEFAULT_TARGET}: {error}", returncode=1)
+            collector.load_error = reason
+        pytest.exit(f"flask-conformance: cannot load {settings.target or DEFAULT_TARGET}: {reason}", returncode=1)
     except Exception as error:  # the kit's own failure (a submission's code runs elsewhere): never the student's
         raise GraderError(f"the grader could not open the submission: {type(error).__name__}") from error
     collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)

@@ -175,12 +175,13 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     if call.excinfo is not None:
+        from ..data.curl import printable
         from ..data.grader_error import PROPERTY, GraderError
         from ..targets.client import ConformanceFailure
         from ..targets.failure_text import failure_text
 
         if call.excinfo.errisinstance(ConformanceFailure):
-            report.longrepr = failure_text(call.excinfo.value, getattr(item, "fixturenames", ()))
+            report.longrepr = printable(failure_text(call.excinfo.value, getattr(item, "fixturenames", ())))
         elif call.excinfo.errisinstance(GraderError):
             report.longrepr = f"GRADER ERROR: {call.excinfo.value}"
             report.user_properties.append((PROPERTY, str(call.excinfo.value)))
