@@ -296,3 +296,24 @@ def test_a_page_cannot_write_downloads_to_the_graders_disk():
         failure = download.value.failure()
         context.close()
     assert failure is not None and "accept_downloads" in failure
+
+
+def test_a_screenshot_is_the_top_of_the_page_however_tall(tmp_path):
+    """Seen failing with full-page screenshots, 30,000 pixels tall (a canvas of noise that tall made a 109 MB
+    PNG for every failed browser check, on the grader's disk)."""
+    import struct
+
+    from flask_conformance.targets.browser_check import SCREENSHOT_CLIP, BrowserCheck
+    from flask_conformance.targets.client import Client
+    from flask_conformance.transports.transport import WsgiTransport
+    from reference_app.lesson.app import app
+
+    tall = "<div style='height: 30000px; background: repeating-linear-gradient(red 0 3px, blue 3px 7px)'></div>"
+    with chromium_page() as page:
+        page.set_content(tall)
+        check = BrowserCheck(Client(WsgiTransport(app), "BROWSER-POST"), page, b"", "http://x/", tmp_path, "tall")
+        shot = check.screenshot()
+    assert shot is not None
+    width, height = struct.unpack(">II", shot.read_bytes()[16:24])  # the PNG's IHDR
+    assert (width, height) == (SCREENSHOT_CLIP["width"], SCREENSHOT_CLIP["height"])
+    assert shot.stat().st_size < 12 << 20

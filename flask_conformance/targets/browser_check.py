@@ -15,6 +15,9 @@ from ..reading.urls import name_in_path
 from .client import Client
 
 SCREENSHOT_TIMEOUT_MS = 3000  # a page whose script never ends gives none: the walk's own wait was enough
+# The top of the page, where the welcome is, and no more: a full page can be any height (a canvas of noise
+# 30,000 pixels tall made a PNG of 109 MB for every failed check).
+SCREENSHOT_CLIP = {"x": 0, "y": 0, "width": 1280, "height": 2000}
 
 
 class BrowserCheck:
@@ -71,7 +74,7 @@ class BrowserCheck:
         self.artifacts.mkdir(parents=True, exist_ok=True)
         path = self.artifacts / ("browser-" + re.sub(r"[^\w.-]+", "_", self.test_name) + ".png")
         try:
-            self.page.screenshot(path=str(path), full_page=True, timeout=SCREENSHOT_TIMEOUT_MS)
+            self.page.screenshot(path=str(path), full_page=True, clip=SCREENSHOT_CLIP, timeout=SCREENSHOT_TIMEOUT_MS)
         except BrowserError:
             return None
         return path
