@@ -93,3 +93,38 @@ def test_a_failure_of_the_kit_to_open_a_submission_is_a_grader_error(pytester, m
     assert tests and all("grader-error" in test["tags"] and test["score"] == test["max_score"] for test in tests)
     assert all("could not open the submission: RecursionError" in test["output"] for test in tests)
     assert not any("Traceback" in test["output"] or "flask_conformance/" in test["output"] for test in tests)
+
+
+def test_a_failure_of_the_kit_in_a_check_is_a_grader_error_without_a_traceback(pytester, monkeypatch, tmp_path):
+    """Whatever the kit raises on what a submission sent is that check's grader error, for a regrade: the
+    student reads no traceback of the kit and loses nothing for it (seen before: a Location ``http://[``
+    from a live server raised ValueError out of the kit, shown as the student's failure)."""
+    from flask_conformance.targets import client
+
+    def broken(base_url, location):
+        raise ValueError("Invalid IPv6 URL")
+
+    monkeypatch.setattr(client, "resolve", broken)
+    results = tmp_path / "results.json"
+    target = str(ROOT / "reference_app" / "lesson" / "app.py")
+    arguments = ("-p", "no:cacheprovider", "--target", target, "--in-process", "--results", str(results))
+    pytester.runpytest_inprocess(str(SPEC), *arguments, "-m", "not browser", "-k", "test_redirect or test_methods")
+    tests = {test["tags"][0]: test for test in json.loads(results.read_text())["tests"]}
+    regrade = {tag for tag, test in tests.items() if "grader-error" in test["tags"]}
+    assert regrade == {"REDIRECT-TARGET"}
+    assert all(test["score"] == test["max_score"] for test in tests.values())
+    output = tests["REDIRECT-TARGET"]["output"]
+    assert "the kit failed on this check: ValueError: Invalid IPv6 URL" in output
+    assert "Traceback" not in output and "flask_conformance/" not in output
+
+
+def test_a_check_failure_inside_an_exception_group_is_the_students():
+    """Hypothesis raises a group when an app answers the same request differently a second time: the
+    failure inside is the student's, not the kit's."""
+    from flask_conformance.pytest_plugin.plugin import conformance_failure
+    from flask_conformance.targets.client import ConformanceFailure
+
+    inner = ConformanceFailure("WELCOME: ...")
+    group = ExceptionGroup("flaky", [ValueError("other"), ExceptionGroup("nested", [inner])])
+    assert conformance_failure(group) is inner
+    assert conformance_failure(ExceptionGroup("none", [ValueError("x")])) is None

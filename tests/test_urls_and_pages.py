@@ -6,7 +6,7 @@ import pytest
 
 from flask_conformance.reading.form_page import Form, parse_form_page
 from flask_conformance.reading.pages import WELCOME_PAGE_PARSED, elements, parse_html, rendered_text, shows_welcome
-from flask_conformance.reading.urls import name_in_path, resolve
+from flask_conformance.reading.urls import name_in_path, resolve, same_origin
 
 BASE = "http://localhost:5000/login"
 
@@ -29,6 +29,15 @@ BASE = "http://localhost:5000/login"
 )
 def test_resolve_like_a_browser(location, expected):
     assert resolve(BASE, location) == expected
+
+
+@pytest.mark.parametrize(
+    "location", ["http://[oops/success/alice", "http://localhost:99999/success/alice", "http://localhost:x/"]
+)
+def test_a_location_no_browser_can_follow_resolves_to_nothing(location):
+    """Seen failing before: urlsplit's ValueError came out of a check as a traceback of the kit."""
+    assert resolve("http://localhost:5000/login", location) is None
+    assert not same_origin(location, "http://localhost:5000/")
 
 
 def test_name_in_path_decodes_utf8():

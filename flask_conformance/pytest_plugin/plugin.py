@@ -177,12 +177,39 @@ def pytest_runtest_makereport(
     if call.excinfo is not None:
         from ..data.curl import printable
         from ..data.grader_error import PROPERTY, GraderError
-        from ..targets.client import ConformanceFailure
         from ..targets.failure_text import failure_text
 
-        if call.excinfo.errisinstance(ConformanceFailure):
-            report.longrepr = printable(failure_text(call.excinfo.value, getattr(item, "fixturenames", ())))
+        failure = conformance_failure(call.excinfo.value)
+        if failure is not None:
+            report.longrepr = printable(failure_text(failure, getattr(item, "fixturenames", ())))
         elif call.excinfo.errisinstance(GraderError):
             report.longrepr = f"GRADER ERROR: {call.excinfo.value}"
             report.user_properties.append((PROPERTY, str(call.excinfo.value)))
+        elif is_spec_item(item) and not call.excinfo.errisinstance(_PYTEST_OUTCOMES):
+            # The kit's own failure on what a submission sent: the instructor regrades it (grades.csv says
+            # so); the student reads no traceback of the kit's files, and loses nothing for it.
+            error = call.excinfo.value
+            first_line = (str(error).splitlines() or [""])[0]
+            reason = printable(f"the kit failed on this check: {type(error).__name__}: {first_line}")[:300]
+            report.longrepr = f"GRADER ERROR: {reason}"
+            report.user_properties.append((PROPERTY, reason))
     return report
+
+
+# What pytest itself raises to skip, fail or expect a failure: outcomes, not errors of the kit.
+_PYTEST_OUTCOMES = (pytest.skip.Exception, pytest.fail.Exception, pytest.xfail.Exception)
+
+
+def conformance_failure(error: BaseException) -> BaseException | None:
+    """The check's failure: ``error`` itself, or the first one inside an exception group (Hypothesis
+    raises a group when the app answers the same request differently a second time)."""
+    from ..targets.client import ConformanceFailure
+
+    if isinstance(error, ConformanceFailure):
+        return error
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            found = conformance_failure(inner)
+            if found is not None:
+                return found
+    return None

@@ -41,7 +41,10 @@ def _location(exchange: Exchange) -> str:
     location = exchange.response.header("Location")
     if location is None:
         return ""
-    target = urlsplit(resolve(exchange.url, location))
+    resolved = resolve(exchange.url, location)
+    if resolved is None:
+        return f"unfollowable {location!r}"
+    target = urlsplit(resolved)
     here = urlsplit(exchange.url)
     origin = (
         "" if (target.scheme, target.netloc) == (here.scheme, here.netloc) else f"{target.scheme}://{target.netloc}"

@@ -29,14 +29,20 @@ def remove_dot_segments(path: str) -> str:
     return resolved if resolved.startswith("/") else "/" + resolved
 
 
-def resolve(base_url: str, location: str) -> str:
-    """The absolute URL a browser goes to when ``base_url`` redirects to ``location``.
+def resolve(base_url: str, location: str) -> str | None:
+    """The absolute URL a browser goes to when ``base_url`` redirects to ``location``, or None for a
+    Location no browser can follow (``http://[oops``, a port out of range): the redirect leads nowhere.
 
     RFC 3986 §5.2.2 over ``urlsplit``: ``urllib.parse.urljoin`` splits off
     ``;params`` and drops a trailing ``;``, so ``/success/&amp;`` came back as
     ``/success/&amp``. The fragment is dropped: it never reaches the server.
     """
-    base, reference = urlsplit(base_url), urlsplit(location.strip())
+    try:
+        reference = urlsplit(location.strip())
+        reference.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
+    except ValueError:
+        return None
+    base = urlsplit(base_url)
     if reference.scheme:
         scheme, netloc, path, query = reference.scheme, reference.netloc, reference.path, reference.query
     elif reference.netloc:
@@ -54,8 +60,11 @@ def resolve(base_url: str, location: str) -> str:
 
 
 def same_origin(first: str, second: str) -> bool:
-    a, b = urlsplit(first), urlsplit(second)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+    try:
+        a, b = urlsplit(first), urlsplit(second)
+        return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+    except ValueError:  # an address no browser can reach is no origin
+        return False
 
 
 def name_in_path(url: str, prefix: str) -> str | None:
