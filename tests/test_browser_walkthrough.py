@@ -230,11 +230,12 @@ CHANNELS = {
 }
 
 
-def test_a_welcome_page_reaches_no_classmates_app():
+def test_a_welcome_page_reaches_no_classmates_app_and_no_other_server(serve_wsgi):
     """Scripts on the welcome page a hostile app serves, run by the walkthrough's browser, send nothing to
-    the app of a classmate walked through at the same time (its live server, another port of 127.0.0.1),
-    by any of ``CHANNELS`` (each names its path). Seen failing before the live server took a key: a
-    WebSocket from a worker, which no Playwright route sees, reached the classmate's app."""
+    the app of a classmate walked through at the same time (its live server, another port of 127.0.0.1)
+    nor to any other server of the machine, by any of ``CHANNELS`` (each names its path). Seen failing: a
+    WebSocket from a worker, which no Playwright route sees, reached both before the live server took a key
+    and the context its refusing proxy; with the key alone, it still reached the other server."""
     from flask import Flask, redirect, request, url_for
 
     from flask_conformance.reading.browser import confined_context, walkthrough
@@ -249,9 +250,11 @@ def test_a_welcome_page_reaches_no_classmates_app():
         return [b"hit"]
 
     other_server = LiveServer(WsgiTransport(classmate), key="the-classmates-own-key").start()
-    other = other_server.url.split("//")[1].rstrip("/")
+    others = [other_server.url.split("//")[1].rstrip("/"), serve_wsgi(classmate).split("//")[1]]
     hostile = Flask("hostile")
-    script = "; ".join("try { " + channel.format(other=other) + " } catch (e) {}" for channel in CHANNELS.values())
+    script = "; ".join(
+        "try { " + channel.format(other=other) + " } catch (e) {}" for channel in CHANNELS.values() for other in others
+    )
 
     @hostile.route("/success/<name>")
     def success(name):
@@ -263,7 +266,7 @@ def test_a_welcome_page_reaches_no_classmates_app():
 
     @hostile.route("/sw.js")
     def service_worker():
-        body = f"self.addEventListener('install', e => e.waitUntil(fetch('http://{other}/service-worker')))"
+        body = f"self.addEventListener('install', e => e.waitUntil(fetch('http://{others[1]}/service-worker')))"
         return body, 200, {"Content-Type": "text/javascript"}
 
     server = LiveServer(WsgiTransport(hostile), key="the-hostile-apps-key").start()

@@ -7,9 +7,11 @@ Playwright drives it, and is imported only when a browser check runs.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -87,10 +89,30 @@ _JINJA_URL_FOR_LOGIN = re.compile(rb"""\{\{\s*url_for\(\s*['"]login['"]\s*\)\s*\
 def confined_context(browser: Any, live_url: str) -> Any:
     """A fresh context (no cookie, cache or storage of another check) whose pages reach only the server
     under test (``confine_to``), with service workers never registered (their requests could go round it)
-    and downloads refused (Playwright would write each to the grader's disk)."""
-    context = browser.new_context(service_workers="block", accept_downloads=False)
+    and downloads refused (Playwright would write each to the grader's disk).
+
+    Underneath the routes, the context's network goes through a proxy that refuses every connection, but
+    for the server under test: a worker's WebSocket, which no route sees, reaches nothing else either.
+    ``<-loopback>`` takes away Chromium's own exception for 127.0.0.1."""
+    server = urlsplit(live_url).netloc
+    proxy = {"server": f"http://127.0.0.1:{_refusing_port()}", "bypass": f"<-loopback>,{server}"}
+    context = browser.new_context(service_workers="block", accept_downloads=False, proxy=proxy)
     confine_to(context, live_url)
     return context
+
+
+@functools.cache
+def _refusing_port() -> int:
+    """A port of 127.0.0.1 this process holds without listening: a connection to it is refused at once, and
+    nothing else can take it while the process lives."""
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.bind(("127.0.0.1", 0))
+    _HELD.append(holder)
+    port: int = holder.getsockname()[1]
+    return port
+
+
+_HELD: list[socket.socket] = []
 
 
 def confine_to(context: Any, live_url: str) -> None:
