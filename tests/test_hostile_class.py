@@ -492,17 +492,64 @@ def test_nothing_outlives_the_grade(hostile_class):
     assert set(after["workspaces"]) <= set(before["workspaces"])
 
 
+def test_nothing_outlives_serve_stopped_with_sigterm():
+    """A service manager stops ``serve`` with SIGTERM: its sandbox, cgroups and workspace go, as after
+    Ctrl-C (seen failing before: the default SIGTERM ended the process on the spot and left its three
+    cgroups and its workspace, which a later grade's check of the machine took for a leak)."""
+    command = [
+        sys.executable,
+        "-m",
+        "flask_conformance",
+        "serve",
+        str(ROOT / "reference_app" / "lesson"),
+        "--port",
+        "0",
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    try:
+        assert server.stdout.readline().startswith("Serving app.py:app at http://127.0.0.1:")
+        left = f"{cgroups.PREFIX}{server.pid}-"
+        assert _made_by(left)  # its sandbox is running: a cgroup and a workspace named after it
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+    finally:
+        server.kill()
+        server.wait()
+        server.stdout.close()
+    assert _made_by(left) == []
+
+
+def _made_by(prefix: str) -> list[str]:
+    """The cgroups and workspaces whose names start with ``prefix``."""
+    folders = list(Path(tempfile.gettempdir()).glob(prefix + "*"))
+    for controller in cgroups.CONTROLLERS:
+        parent = cgroups.own_group(controller)
+        if parent is not None:
+            folders += parent.glob(prefix + "*")
+    return sorted(str(folder) for folder in folders)
+
+
 def test_nothing_outlives_a_grading_process_killed_at_the_time_limit(tmp_path):
-    """The batch kills a grading process stuck in an import; its sandbox, workspace and cgroup go too."""
+    """The batch kills a grading process stuck in an import; its sandbox, workspace and cgroups go too, at
+    once, not at the end of the batch (seen failing before: they stayed until then, and another grade's
+    check of the machine, run meanwhile, took them for a leak)."""
     folder = tmp_path / "class"
     folder.mkdir()
     shutil.copy(IMPLEMENTATIONS / "broken" / "import_hangs.py", folder / "stuck.py")
     shutil.copy(ROOT / "reference_app" / "lesson" / "app.py", folder / "fine.py")
     before = _machine_state()
+    at_the_kill = []
+
+    def progress(done: int, total: int, record: object) -> None:
+        if record is not None and record.status.startswith("timeout"):
+            at_the_kill.append(_machine_state()["cgroups"])
+
     # A limit a loaded machine (four test workers on two cores) still grades the fine app within: at 8 s
     # it once did not. The stuck one waits it out either way.
-    records = run_batch(folder, tmp_path / "out", BatchOptions(jobs=2, timeout=20, startup_timeout=30))
+    options = BatchOptions(jobs=2, timeout=20, startup_timeout=30)
+    records = run_batch(folder, tmp_path / "out", options, progress=progress)
     assert {record.name: record.status.split(":")[0] for record in records} == {"fine": "graded", "stuck": "timeout"}
+    assert at_the_kill == [[]]
     after = _machine_state()
     assert after["processes"] == [] and after["cgroups"] == []
     assert set(after["workspaces"]) <= set(before["workspaces"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import textwrap
 from pathlib import Path
@@ -68,6 +69,13 @@ GRADER_ERROR_EXIT = 3  # some submissions need a regrade because the grader fail
 @click.version_option(package_name="flask-conformance")
 def main() -> None:
     """Grade Flask apps against the "HTTP methods" lesson."""
+    # A service manager, a job scheduler or a CI runner stops with SIGTERM: clean up as after Ctrl-C (its
+    # sandboxes, their cgroups and workspaces), where the default would end the process on the spot.
+    signal.signal(signal.SIGTERM, _stop_as_after_ctrl_c)
+
+
+def _stop_as_after_ctrl_c(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command()

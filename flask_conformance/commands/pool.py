@@ -33,6 +33,7 @@ def _child(  # pragma: no cover - forked
         gc.freeze()  # the warm grader's heap: no collector walks over it, no pages copied by them
         _die_with_parent()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
@@ -90,6 +91,7 @@ def fork_all(
                     _close(pidfd)
                     record = read_record(out, submission.name)
                     if record is None:
+                        _remove_what_it_left()
                         reason = _grader_error(out, submission, status)
                         record = failed_record(
                             submission, out, options, f"grader-error: {reason}", elapsed, graded_with, grader_fault=True
@@ -98,6 +100,7 @@ def fork_all(
                     yield record
                 elif elapsed > options.timeout:
                     _kill(pid)
+                    _remove_what_it_left()
                     del running[pid]
                     _close(pidfd)
                     reason = f"timeout: no result within {options.timeout:g} s"
@@ -108,6 +111,14 @@ def fork_all(
         for pid, (_, _, pidfd) in running.items():
             _kill(pid)
             _close(pidfd)
+
+
+def _remove_what_it_left() -> None:
+    """A grading process killed or crashed could not close its sandbox: its cgroups and workspace, named
+    after it, go now rather than at the end of the batch (its processes died with it, see sandbox_command)."""
+    from ..sandbox.sandbox import remove_leftovers
+
+    remove_leftovers()
 
 
 def _pidfd(pid: int) -> int | None:
