@@ -202,19 +202,20 @@ def serve(target: str | None, port: int, in_process: bool) -> None:
     from ..targets.targets import DEFAULT_TARGET
 
     opened = _open(target or DEFAULT_TARGET, in_process)
-    try:
-        server = LiveServer(opened.transport, port)
-    except OSError as error:
-        opened.close()
-        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error}") from None
-    click.echo(f"Serving {opened.description} at {server.url} (Ctrl-C to stop)", err=False)
-    sys.stdout.flush()
-    try:
-        server.server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    try:  # whenever Ctrl-C or SIGTERM comes, from here on the sandbox is closed
+        try:
+            server = LiveServer(opened.transport, port)
+        except OSError as error:
+            raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error}") from None
+        try:
+            click.echo(f"Serving {opened.description} at {server.url} (Ctrl-C to stop)", err=False)
+            sys.stdout.flush()
+            server.server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server.server_close()
     finally:
-        server.server.server_close()
         opened.close()
 
 

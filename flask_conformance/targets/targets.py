@@ -110,7 +110,7 @@ def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None
         sandbox = adopt(spec, limits)
         try:
             description = sandbox.start()
-        except LoadError:
+        except BaseException:  # a load error, or Ctrl-C or SIGTERM while it imports: its sandbox goes
             sandbox.close()
             raise
         transport = sandbox
