@@ -92,11 +92,7 @@ def _machine_state() -> dict[str, object]:
     first = _stray_processes()
     time.sleep(1)
     processes = sorted(set(first) & set(_stray_processes()))
-    groups = []
-    for controller in cgroups.CONTROLLERS:
-        parent = cgroups.own_group(controller)
-        if parent is not None:
-            groups += [folder.name for folder in parent.glob(cgroups.PREFIX + "*") if cgroups.orphaned(folder.name)]
+    groups = [folder.name for folder in cgroups.groups_named() if cgroups.orphaned(folder.name)]
     ipc = {kind: Path(f"/proc/sysvipc/{kind}").read_text().count("\n") for kind in ("shm", "msg", "sem")}
     workspaces = sorted(
         path.name
@@ -522,11 +518,7 @@ def test_nothing_outlives_serve_stopped_with_sigterm(when):
 
 def _made_by(prefix: str) -> list[str]:
     """The cgroups and workspaces whose names start with ``prefix``."""
-    folders = list(Path(tempfile.gettempdir()).glob(prefix + "*"))
-    for controller in cgroups.CONTROLLERS:
-        parent = cgroups.own_group(controller)
-        if parent is not None:
-            folders += parent.glob(prefix + "*")
+    folders = [*Path(tempfile.gettempdir()).glob(prefix + "*"), *cgroups.groups_named(prefix)]
     return sorted(str(folder) for folder in folders)
 
 

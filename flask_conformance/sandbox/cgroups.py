@@ -180,15 +180,31 @@ def available() -> TreeLimit | None:
     return tree
 
 
-def remove_stale() -> None:
-    """Remove the groups left behind by graders that have died (a grading process killed mid-way)."""
+def groups_named(prefix: str = PREFIX) -> list[Path]:
+    """The groups below this process's own, in every hierarchy, whose names start with ``prefix``."""
+    found: list[Path] = []
     for controller in CONTROLLERS:
         parent = own_group(controller)
-        if parent is None:
-            continue
-        for folder in parent.glob(PREFIX + "*"):
-            if orphaned(folder.name):
-                TreeLimit([folder], "").kill_and_remove(1.0)
+        if parent is not None:
+            found += parent.glob(prefix + "*")
+    return found
+
+
+def remove_stale() -> None:
+    """Remove the groups left behind by graders that have died (a grading process killed mid-way)."""
+    for folder in groups_named():
+        if orphaned(folder.name):
+            TreeLimit([folder], "").kill_and_remove(1.0)
+
+
+# A shell that writes its own pid into each cgroup.procs file given before ``--``, then becomes the command
+# after it: every process the command starts is born in the groups.
+_JOIN = 'for f; do [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; shift; done; shift; exec "$@"'
+
+
+def joined(tree: TreeLimit, command: list[str]) -> list[str]:
+    """``command``, run inside ``tree``'s groups from its first instruction."""
+    return ["/bin/sh", "-c", _JOIN, "sh", *map(str, tree.procs_files), "--", *command]
 
 
 def cpu_sharing(tree: TreeLimit | None) -> str:

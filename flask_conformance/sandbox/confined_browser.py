@@ -35,8 +35,7 @@ def confined_launcher(executable: str) -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix=f"{cgroups.PREFIX}{os.getpid()}-browser-"))
     try:
         launcher = folder / "chromium"
-        joins = "".join(f"echo $$ > {shlex.quote(str(procs))} || exit 125\n" for procs in tree.procs_files)
-        launcher.write_text(f'#!/bin/sh\n{joins}exec {shlex.quote(executable)} "$@"\n')
+        launcher.write_text(f'#!/bin/sh\nexec {shlex.join(cgroups.joined(tree, [executable]))} "$@"\n')
         launcher.chmod(0o700)
         yield str(launcher)
     finally:

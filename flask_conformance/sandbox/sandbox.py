@@ -38,7 +38,6 @@ from .uid_pool import NoFreeUid, UidLease, lease_uid
 
 LOG_TAIL = 2000
 WORKSPACE_PREFIX = cgroups.PREFIX  # workspaces and cgroups are named alike: cgroups.orphaned reads both
-JOIN_CGROUP = 'for f; do [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; shift; done; shift; exec "$@"'
 # The kit's own folder, whose modules the child imports as the package ``sandbox_command.KIT_PACKAGE``.
 KIT_SOURCE = Path(__file__).resolve().parent.parent
 
@@ -88,7 +87,7 @@ class SandboxTransport:
             config = {**self._config, "source": str(self.spec_folder), "workdir": str(self.workspace / "app")}
             config["tmpdir"] = str(self.workspace / "app")
         if self._tree is not None:
-            command = ["/bin/sh", "-c", JOIN_CGROUP, "sh", *map(str, self._tree.procs_files), "--", *command]
+            command = cgroups.joined(self._tree, command)
         if self._lease is not None:
             config.update(uid=self._lease.uid, gid=self._lease.gid)
         config["limits"] = self.limits.as_dict()
