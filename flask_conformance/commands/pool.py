@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..data.curl import printable
+from ..sandbox.sandbox import close_prelaunched, prelaunch, remove_leftovers
 from .discovery import Submission
 from .grading_run import (
     BatchOptions,
@@ -38,7 +39,6 @@ def _child(  # pragma: no cover - forked
         os.dup2(null, 1)
         os.dup2(null, 2)
         from ..data.limits import Limits
-        from ..sandbox.sandbox import close_prelaunched, prelaunch
         from ..transports.loading import AppSpec
 
         # The submission imports in its sandbox while pytest collects the spec here.
@@ -91,7 +91,7 @@ def fork_all(
                     _close(pidfd)
                     record = read_record(out, submission.name)
                     if record is None:
-                        _remove_what_it_left()
+                        remove_leftovers()  # what the crashed process could not close, now: not at the end
                         reason = _grader_error(out, submission, status)
                         record = failed_record(
                             submission, out, options, f"grader-error: {reason}", elapsed, graded_with, grader_fault=True
@@ -100,7 +100,7 @@ def fork_all(
                     yield record
                 elif elapsed > options.timeout:
                     _kill(pid)
-                    _remove_what_it_left()
+                    remove_leftovers()  # its sandbox's cgroups and workspace (its processes died with it)
                     del running[pid]
                     _close(pidfd)
                     reason = f"timeout: no result within {options.timeout:g} s"
@@ -111,14 +111,6 @@ def fork_all(
         for pid, (_, _, pidfd) in running.items():
             _kill(pid)
             _close(pidfd)
-
-
-def _remove_what_it_left() -> None:
-    """A grading process killed or crashed could not close its sandbox: its cgroups and workspace, named
-    after it, go now rather than at the end of the batch (its processes died with it, see sandbox_command)."""
-    from ..sandbox.sandbox import remove_leftovers
-
-    remove_leftovers()
 
 
 def _pidfd(pid: int) -> int | None:

@@ -179,18 +179,19 @@ def pytest_runtest_makereport(
         from ..data.grader_error import PROPERTY, GraderError
         from ..targets.failure_text import failure_text
 
-        failure = conformance_failure(call.excinfo.value)
+        error = call.excinfo.value
+        failure = conformance_failure(error)
+        reason = None
         if failure is not None:
             report.longrepr = printable(failure_text(failure, getattr(item, "fixturenames", ())))
-        elif call.excinfo.errisinstance(GraderError):
-            report.longrepr = f"GRADER ERROR: {call.excinfo.value}"
-            report.user_properties.append((PROPERTY, str(call.excinfo.value)))
-        elif is_spec_item(item) and not call.excinfo.errisinstance(_PYTEST_OUTCOMES):
+        elif isinstance(error, GraderError):
+            reason = str(error)
+        elif is_spec_item(item) and not isinstance(error, _PYTEST_OUTCOMES):
             # The kit's own failure on what a submission sent: the instructor regrades it (grades.csv says
             # so); the student reads no traceback of the kit's files, and loses nothing for it.
-            error = call.excinfo.value
             first_line = (str(error).splitlines() or [""])[0]
             reason = printable(f"the kit failed on this check: {type(error).__name__}: {first_line}")[:300]
+        if reason is not None:
             report.longrepr = f"GRADER ERROR: {reason}"
             report.user_properties.append((PROPERTY, reason))
     return report

@@ -95,24 +95,19 @@ def confined_context(browser: Any, live_url: str) -> Any:
     for the server under test: a worker's WebSocket, which no route sees, reaches nothing else either.
     ``<-loopback>`` takes away Chromium's own exception for 127.0.0.1."""
     server = urlsplit(live_url).netloc
-    proxy = {"server": f"http://127.0.0.1:{_refusing_port()}", "bypass": f"<-loopback>,{server}"}
+    proxy = {"server": f"http://127.0.0.1:{_refusing_socket().getsockname()[1]}", "bypass": f"<-loopback>,{server}"}
     context = browser.new_context(service_workers="block", accept_downloads=False, proxy=proxy)
     confine_to(context, live_url)
     return context
 
 
-@functools.cache
-def _refusing_port() -> int:
-    """A port of 127.0.0.1 this process holds without listening: a connection to it is refused at once, and
-    nothing else can take it while the process lives."""
+@functools.cache  # kept for the process's life: the port stays this process's, and refuses
+def _refusing_socket() -> socket.socket:
+    """A socket bound to a port of 127.0.0.1 and never listening: a connection to it is refused at once, and
+    nothing else can take the port while the process lives."""
     holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     holder.bind(("127.0.0.1", 0))
-    _HELD.append(holder)
-    port: int = holder.getsockname()[1]
-    return port
-
-
-_HELD: list[socket.socket] = []
+    return holder
 
 
 def confine_to(context: Any, live_url: str) -> None:
