@@ -249,7 +249,7 @@ def test_a_welcome_page_reaches_no_classmates_app_and_no_other_server(serve_wsgi
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"hit"]
 
-    other_server = LiveServer(WsgiTransport(classmate), key="the-classmates-own-key").start()
+    other_server = LiveServer(WsgiTransport(classmate), keyed=True).start()
     others = [other_server.url.split("//")[1].rstrip("/"), serve_wsgi(classmate).split("//")[1]]
     hostile = Flask("hostile")
     script = "; ".join(
@@ -269,20 +269,60 @@ def test_a_welcome_page_reaches_no_classmates_app_and_no_other_server(serve_wsgi
         body = f"self.addEventListener('install', e => e.waitUntil(fetch('http://{others[1]}/service-worker')))"
         return body, 200, {"Content-Type": "text/javascript"}
 
-    server = LiveServer(WsgiTransport(hostile), key="the-hostile-apps-key").start()
+    server = LiveServer(WsgiTransport(hostile), keyed=True).start()
     try:
         with chromium_page() as page:
             browser = page.context.browser
             context = confined_context(browser, server.url)
-            server.site.admit(context)
-            walk = walkthrough(context.new_page(), FORM.encode(), server.url, "alice")
-            time.sleep(0.5)  # what a script does after the page loaded, while the check judges it
+            with server.site.admitted(context):
+                walk = walkthrough(context.new_page(), FORM.encode(), server.url, "alice")
+                time.sleep(0.5)  # what a script does after the page loaded, while the check judges it
             context.close()
     finally:
         server.stop()
         other_server.stop()
     assert walk.url == server.url + "success/alice"  # the walk itself, with its own key, went through
     assert hits == []
+
+
+def test_a_walkthroughs_key_opens_the_live_server_only_while_the_walkthrough_lasts():
+    """Seen failing with one key for the whole run: a closed page's late requests (a favicon, fetches still
+    queued at the single-threaded server) reached the app while the checks after the walkthrough ran."""
+    from flask_conformance.targets.live_server import KEY_COOKIE, LiveServer
+    from flask_conformance.transports.transport import WsgiTransport
+
+    hits = []
+
+    def app(environ, start_response):
+        hits.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"hit"]
+
+    class Context:  # what admitted() asks of a Playwright browser context
+        def add_cookies(self, cookies):
+            self.cookies = cookies
+
+    def status(path: str, key: object) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server.server_port, timeout=5)
+        connection.request("GET", path, headers={"Cookie": f"{KEY_COOKIE}={key}"})
+        answer = connection.getresponse().status
+        connection.close()
+        return answer
+
+    server = LiveServer(WsgiTransport(app), keyed=True).start()
+    context, later = Context(), Context()
+    try:
+        with server.site.admitted(context), server.site.admitted(later):
+            key = context.cookies[0]["value"]
+            during = status("/during", key)
+        after = status("/after", key)
+        guessed = status("/guessed", "")
+    finally:
+        server.stop()
+    assert context.cookies[0]["httpOnly"] is True
+    assert key != later.cookies[0]["value"]
+    assert (during, after, guessed) == (200, 403, 403)
+    assert hits == ["/during"]
 
 
 def test_a_page_cannot_write_downloads_to_the_graders_disk():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from flask import Flask
 
 from flask_conformance.data.exchange import Request
 from flask_conformance.sandbox.sandbox import SandboxTransport
@@ -47,3 +50,59 @@ def test_http_transport_reports_refused_connection():
     response = HttpTransport("http://127.0.0.1:9").handle_request(Request("GET", "/"))
     assert response.status == 0
     assert response.error == "connection refused by 127.0.0.1:9"
+
+
+def _from_two_threads(transport, path_of) -> list[tuple[str, str]]:
+    """Sends 60 requests from each of two threads at once; the (expected, got) pairs that differ."""
+    wrong: list[tuple[str, str]] = []
+
+    def send(who: str) -> None:
+        for number in range(60):
+            name = f"{who}{number}"
+            response = transport.handle_request(Request("GET", path_of(name)))
+            if response.text != f"welcome {name}":
+                wrong.append((name, response.text or response.error))
+
+    threads = [threading.Thread(target=send, args=(who,)) for who in ("browser", "client")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return wrong
+
+
+def test_requests_from_two_threads_each_get_their_own_answer(transport):
+    """The browser's requests come through the live server's thread while the client's checks go on: a late
+    favicon request once took the answer meant for a POST check, and every answer after it went one check
+    late."""
+    assert _from_two_threads(transport, lambda name: f"/success/{name}") == []
+
+
+def test_an_exception_is_told_to_the_request_that_raised_it():
+    boom = Flask(__name__)
+
+    @boom.route("/success/<name>")
+    def success(name):
+        if name.startswith("browser"):
+            raise ValueError(name)
+        return f"welcome {name}"
+
+    transport = WsgiTransport(boom)
+    seen: list[str] = []
+    threads = []
+    for who in ("browser", "client"):
+
+        def send(who: str = who) -> None:
+            for number in range(200):
+                response = transport.handle_request(Request("GET", f"/success/{who}{number}"))
+                told = (response.raised.kind, response.raised.message) if response.raised else None
+                if told != (("ValueError", f"{who}{number}") if who == "browser" else None):
+                    seen.append(f"{who}{number}: {response.status} {told!r}")
+
+        threads.append(threading.Thread(target=send))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    transport.close()
+    assert seen == []

@@ -119,15 +119,13 @@ def _no_form_page(request: pytest.FixtureRequest, target: object) -> NoReturn:
 @pytest.fixture(scope="session")
 def live_site(conformance_target: object) -> Iterator[object]:
     """The target as a live URL: itself for a URL target, else served on 127.0.0.1 through its transport,
-    to a browser that presents the server's own random key (see ``live_server``)."""
-    import secrets
-
+    to the browser contexts it admits (see ``live_server``)."""
     from ..targets.live_server import LiveServer, LiveSite
 
     if conformance_target.kind == "url":  # type: ignore[attr-defined]
         yield LiveSite(conformance_target.transport.base_url + "/")  # type: ignore[attr-defined]
         return
-    server = LiveServer(conformance_target.transport, key=secrets.token_urlsafe(24)).start()  # type: ignore[attr-defined]
+    server = LiveServer(conformance_target.transport, keyed=True).start()  # type: ignore[attr-defined]
     yield server.site
     server.stop()
 
@@ -180,10 +178,10 @@ def browser_walk(request: pytest.FixtureRequest, client: Client, conformance_tar
     site = request.getfixturevalue("live_site")
     live_url = site.url
     context = confined_context(chromium, live_url)
-    site.admit(context)
     context.set_default_timeout(10_000)
     artifacts = request.config.stash[SETTINGS].artifacts
-    yield BrowserCheck(client, context.new_page(), read_page(page_path), live_url, artifacts, request.node.name)
+    with site.admitted(context):
+        yield BrowserCheck(client, context.new_page(), read_page(page_path), live_url, artifacts, request.node.name)
     context.close()
 
 

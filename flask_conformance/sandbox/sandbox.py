@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from ..data.exchange import Request, Response
@@ -67,6 +68,7 @@ class SandboxTransport:
         self._tree: cgroups.TreeLimit | None = None
         self._watch: TreeWatch | None = None
         self._bwrap = sandbox_command.find_bubblewrap()
+        self._one_at_a_time = threading.Lock()  # one socket, one child: a request and its answer, then the next
 
     @property
     def spec_folder(self) -> Path:
@@ -165,9 +167,13 @@ class SandboxTransport:
         self.isolation = describe_isolation(bool(self._bwrap), uid, tree, cgroups.cpu_sharing(self._tree))
 
     def handle_request(self, request: Request) -> Response:
-        """Carry one request. A route (method and first path segment) that hung once, or crashed the app
-        ``crashes_per_route`` times, fails at once from then on, so one broken page costs bounded time
-        and does not take the other routes' checks down with it."""
+        """Carry one request, once any other thread's request has its answer. A route (method and first path
+        segment) that hung once, or crashed the app ``crashes_per_route`` times, fails at once from then on,
+        so one broken page costs bounded time and does not take the other routes' checks down with it."""
+        with self._one_at_a_time:
+            return self._carry(request)
+
+    def _carry(self, request: Request) -> Response:
         route = route_key(request)
         if self.gave_up or route in self.broken_routes:
             return Response(0, error=self.gave_up or self.broken_routes[route])

@@ -4,18 +4,21 @@ The server is a thin proxy: each request becomes a ``Request`` for the
 target's transport, so a sandboxed submission stays sandboxed while a browser
 or ``curl`` talks to it.
 
-Given a key, it answers only requests that carry it in the ``KEY_COOKIE`` cookie, which the walkthrough's
-browser context is given; the cookie is taken off before the request goes on. Any port of 127.0.0.1 is
-reachable from a page (a WebSocket in a worker goes round every route), so a page of one submission could
-otherwise send requests to the app of a classmate walked through at the same time.
+A keyed server answers only requests that carry, in the ``KEY_COOKIE`` cookie, the key of a browser
+context it admits now; the cookie is taken off before the request goes on. Each walkthrough's context gets
+a key of its own, revoked when the walkthrough ends. Any port of 127.0.0.1 is reachable from a page (a
+WebSocket in a worker goes round every route), so a page of one submission could otherwise send requests to
+the app of a classmate walked through at the same time; and a closed page's late requests (its favicon, a
+script's fetches still queued at the server) would reach the app during the checks that follow.
 """
 
 from __future__ import annotations
 
-import hmac
+import contextlib
+import secrets
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..data.exchange import Request
@@ -28,27 +31,37 @@ REFUSED = b"flask-conformance: this server answers only the walkthrough it was s
 
 @dataclass(frozen=True)
 class LiveSite:
-    """Where a browser reaches the target, and the key it must present there (None: not a server of ours)."""
+    """Where a browser reaches the target, and, for a keyed server of ours, the keys it admits now (None: a
+    server that is not ours, such as a URL target)."""
 
     url: str
-    key: str | None = None
+    keys: set[str] | None = field(default=None, compare=False)
 
-    def admit(self, context: Any) -> None:
-        """Give a browser context the key (a cookie its pages' scripts cannot read), if there is one."""
-        if self.key is not None:
-            context.add_cookies([{"name": KEY_COOKIE, "value": self.key, "url": self.url, "httpOnly": True}])
+    @contextlib.contextmanager
+    def admitted(self, context: Any) -> Iterator[None]:
+        """Within the block, the browser context's pages reach the server: the context holds a fresh key, in
+        a cookie its pages' scripts cannot read. After it, whatever the context still sends is refused."""
+        if self.keys is None:
+            yield
+            return
+        key = secrets.token_urlsafe(24)
+        self.keys.add(key)
+        try:
+            context.add_cookies([{"name": KEY_COOKIE, "value": key, "url": self.url, "httpOnly": True}])
+            yield
+        finally:
+            self.keys.discard(key)
 
 
 def proxy_app(
-    transport: Transport, key: str | None = None
+    transport: Transport, keys: Collection[str] | None = None
 ) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
-    """A WSGI app that forwards every request, byte for byte, to ``transport``; given a ``key``, only the
-    requests that present it."""
-    lock = threading.Lock()
+    """A WSGI app that forwards every request, byte for byte, to ``transport``; given ``keys``, only the
+    requests that present one of them (looked up as each request comes: the collection may change)."""
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         cookies, presented = _without_key(str(environ.get("HTTP_COOKIE", "")))
-        if key is not None and not hmac.compare_digest(presented.encode(), key.encode()):
+        if keys is not None and presented not in keys:
             start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
             return [REFUSED]
         raw = environ.get("REQUEST_URI") or environ.get("RAW_URI") or environ.get("PATH_INFO", "/")
@@ -64,8 +77,7 @@ def proxy_app(
             headers += (("Cookie", cookies),)
         if environ.get("CONTENT_TYPE"):
             headers += (("Content-Type", str(environ["CONTENT_TYPE"])),)
-        with lock:
-            response = transport.handle_request(Request(environ["REQUEST_METHOD"], path, query, headers, body))
+        response = transport.handle_request(Request(environ["REQUEST_METHOD"], path, query, headers, body))
         if not response.answered:
             start_response("502 Bad Gateway", [("Content-Type", "text/plain; charset=utf-8")])
             return [f"flask-conformance: the app gave no answer: {response.error}\n".encode()]
@@ -100,14 +112,16 @@ def _reason(status: int) -> str:
 
 
 class LiveServer:
-    """A single-threaded Werkzeug server for one transport, in a background thread."""
+    """A single-threaded Werkzeug server for one transport, in a background thread; ``keyed``: it answers
+    only the browser contexts its ``site`` admits."""
 
-    def __init__(self, transport: Transport, port: int = 0, key: str | None = None) -> None:
+    def __init__(self, transport: Transport, port: int = 0, keyed: bool = False) -> None:
         from werkzeug.serving import make_server
 
-        self.server = make_server("127.0.0.1", port, proxy_app(transport, key), threaded=False)
+        keys: set[str] | None = set() if keyed else None
+        self.server = make_server("127.0.0.1", port, proxy_app(transport, keys), threaded=False)
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        self.site = LiveSite(self.url, key)
+        self.site = LiveSite(self.url, keys)
         self._thread: threading.Thread | None = None
 
     def start(self) -> LiveServer:

@@ -30,6 +30,9 @@ def time_ran_out(seconds: float) -> str:
 
 
 class Transport(Protocol):
+    """Carries requests to a target. ``handle_request`` may be called from several threads at once (the
+    client's checks, and a browser's requests through the live server); each caller gets its own answer."""
+
     base_url: str
 
     def handle_request(self, request: Request) -> Response: ...
@@ -52,20 +55,20 @@ class WsgiTransport:
         self.app = app
         root_path = getattr(app, "root_path", None)
         self.root = root if root is not None else Path(root_path) if isinstance(root_path, str) else None
-        self._raised: BaseException | None = None
+        self._raised = threading.local()  # the signal is sent in the thread that handles the request
         self._signal = _request_exception_signal(app)
         if self._signal is not None:
             self._signal.connect(self._record, app, weak=False)
 
     def _record(self, sender: object, exception: BaseException, **extra: object) -> None:
-        self._raised = exception
+        self._raised.exception = exception
 
     def handle_request(self, request: Request) -> Response:
-        self._raised = None
+        self._raised.exception = None
         response = self._call(request)
-        if response.status >= 500 and self._raised is not None:
-            response = replace(response, raised=raised(self._raised, self.root))
-        self._raised = None
+        exception, self._raised.exception = self._raised.exception, None
+        if response.status >= 500 and exception is not None:
+            response = replace(response, raised=raised(exception, self.root))
         return response
 
     def _call(self, request: Request) -> Response:
@@ -85,7 +88,7 @@ class WsgiTransport:
                 if close is not None:
                     close()
         except Exception as error:  # the app's own crash is a 500 on a real server
-            self._raised = error
+            self._raised.exception = error
             return Response(500, (), b"", error=f"the app raised {type(error).__name__}: {error}")
         code = int(status.split(None, 1)[0])
         return Response(code, tuple(headers.items()), bytes(body[:MAX_BODY]))
