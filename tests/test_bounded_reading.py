@@ -232,3 +232,35 @@ def test_printable_keeps_text_and_shows_controls_as_replacement_characters():
 
     shown = printable("Zoë 日本\ttab\nline \x1b[2J \x07 \x9b31m \x00 \x7f \ud800 end")
     assert shown == "Zoë 日本\ttab\nline \ufffd[2J \ufffd \ufffd31m \ufffd \ufffd \ufffd end"
+
+
+def test_the_live_server_passes_on_no_request_body_over_the_bound():
+    """A script of a login.html can post a body of any size to the live server, which ran in the grader's
+    own process, outside every limit: seen failing, a 2 MiB body was read whole and passed on."""
+    import http.client
+
+    from flask_conformance.targets.live_server import LiveServer
+    from flask_conformance.transports.transport import MAX_BODY
+
+    sizes = []
+
+    def app(environ, start_response):
+        sizes.append(len(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    server = LiveServer(WsgiTransport(app)).start()
+
+    def post(size: int) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server.server_port, timeout=10)
+        connection.request("POST", "/login", body=b"x" * size)
+        status = connection.getresponse().status
+        connection.close()
+        return status
+
+    try:
+        statuses = [post(MAX_BODY), post(MAX_BODY + 1), post(2 * MAX_BODY)]
+    finally:
+        server.stop()
+    assert statuses == [200, 413, 413]
+    assert sizes == [MAX_BODY]
