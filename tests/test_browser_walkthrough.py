@@ -360,3 +360,16 @@ def test_a_screenshot_is_the_top_of_the_page_however_tall(tmp_path):
     width, height = struct.unpack(">II", shot.read_bytes()[16:24])  # the PNG's IHDR
     assert (width, height) == (SCREENSHOT_CLIP["width"], SCREENSHOT_CLIP["height"])
     assert shot.stat().st_size < 12 << 20
+
+
+@pytest.mark.parametrize("how", ["history", "script_redirect"])
+def test_a_script_that_fakes_the_walk_scores_as_the_wrong_form_it_hides(pytester, how):
+    """login.html's form posts to the wrong place, and a script on the page fakes the walk: it writes the
+    welcome and the success URL into the page (history), or sends the browser to the welcome page itself
+    (script_redirect), so the app's /login is never asked. Seen failing: both passed every browser check."""
+    honest = tutorial_run(pytester, WRONG / "form_wrong_action")
+    run = tutorial_run(pytester, IMPLEMENTATIONS / "hostile" / f"fakes_the_walk_{how}")
+    assert run.failed == honest.failed
+    messages = browser_messages(run)
+    assert len(messages) == 4
+    assert all("never sent the form to /login" in message for message in messages), messages

@@ -68,13 +68,16 @@ def running_chromium(executable: str, launcher: str | None = None) -> Iterator[A
 
 @dataclass(frozen=True)
 class Walk:
-    """Where the browser ended, what it showed, and the form submission it sent (method, URL, body)."""
+    """Where the browser ended, what it showed, the form submission it sent (method, URL, body), and the
+    URLs it requested, redirect by redirect, to load the page the submission led to (none: no page was
+    loaded, a script changed the address itself)."""
 
     url: str
     markup: str
     text: str
     problem: str = ""
     submitted: tuple[str, str, bytes, str] | None = None
+    loaded: tuple[str, ...] = ()
 
 
 REPOINT_ACTION = """(form, [origin, prefix]) => {
@@ -195,8 +198,20 @@ def _walk(page: Any, form_html: bytes, live_url: str, name: str, method: str | N
     submit = form.locator(SUBMIT)
     if submit.count() == 0:
         return Walk(page.url, page.content(), page.inner_text("body"), "the form has no submit button to click")
-    with page.expect_navigation():
+    with page.expect_navigation() as navigation:
         submit.first.click()
     stage.append("loading the page the form led to")
     page.wait_for_load_state()
-    return Walk(page.url, page.content(), page.inner_text("body"), submitted=sent[0] if sent else None)
+    submitted = sent[0] if sent else None
+    return Walk(page.url, page.content(), page.inner_text("body"), "", submitted, _requested(navigation.value))
+
+
+def _requested(response: Any) -> tuple[str, ...]:
+    """The URLs a navigation requested, first to last, through its redirects; none for a change of address
+    within the page (History API), for which Playwright gives no response."""
+    urls = []
+    request = response.request if response is not None else None
+    while request is not None:
+        urls.append(request.url)
+        request = request.redirected_from
+    return tuple(reversed(urls))

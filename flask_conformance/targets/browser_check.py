@@ -35,19 +35,35 @@ class BrowserCheck:
         return walkthrough(self.page, self.form_html, self.live_url, name, method)
 
     def expect_welcome(self, walk: Walk, name: str, how: str) -> None:
-        """Fail unless the browser ended at ``/success/<name>`` on a page saying ``welcome <name>``."""
+        """Fail unless the browser, having sent the form to the login route, ended at ``/success/<name>`` on
+        a page saying ``welcome <name>``: a script on the form's page can write both without the app."""
         prefix = urlsplit(self.live_url).path.rstrip("/")
         path = urlsplit(walk.url).path
-        success = self.client.exercise.success_prefix
-        arrived = name_in_path(walk.url, prefix + success) or name_in_path(walk.url, success)
-        shown = shows_welcome(walk.markup, name) or shows_welcome(walk.text, name)
-        if not walk.problem and arrived == name and shown:
+        exercise = self.client.exercise
+        arrived = name_in_path(walk.url, prefix + exercise.success_prefix) or name_in_path(
+            walk.url, exercise.success_prefix
+        )
+        landed = (
+            not walk.problem
+            and arrived == name
+            and (shows_welcome(walk.markup, name) or shows_welcome(walk.text, name))
+        )
+        asked = any(urlsplit(url).path.rstrip("/") in (prefix + exercise.login, exercise.login) for url in walk.loaded)
+        if landed and asked:
             return
         expected = (
-            f"typing {name!r} into {self.client.exercise.form}'s text field and clicking submit ({how}) should "
-            f"land on {self.client.exercise.success_path(name)} showing '{self.client.exercise.greets(name)}'"
+            f"typing {name!r} into {exercise.form}'s text field and clicking submit ({how}) should "
+            f"land on {exercise.success_path(name)} showing '{exercise.greets(name)}'"
         )
-        seen = walk.problem or f"the browser ended at {path} showing {' '.join(walk.text.split())[:100]!r}"
+        if landed:
+            script = f"a script on {exercise.form}"
+            seen = f"the browser never sent the form to {exercise.login}: " + (
+                f"{script} went to {urlsplit(walk.loaded[0]).path}"
+                if walk.loaded
+                else f"{script} wrote {path} into the address bar without loading it"
+            )
+        else:
+            seen = walk.problem or f"the browser ended at {path} showing {' '.join(walk.text.split())[:100]!r}"
         self.fail(expected, seen, walk)
 
     def fail(self, expected: str, seen: str, walk: Walk) -> None:
