@@ -71,16 +71,24 @@ _START_TAG = re.compile(r"<[A-Za-z]")
 
 def parse_html(markup: str, bound: tuple[int, int]) -> Element:
     """The document a browser builds from the first ``bound`` (characters, start tags) of ``markup``:
-    html5lib's WHATWG parser, elements without namespace."""
+    html5lib's WHATWG parser, elements without namespace, scripting on as in a browser (``<noscript>``
+    holds text)."""
     characters, tags = bound
     markup = markup[:characters]
     cut = next((match.start() for count, match in enumerate(_START_TAG.finditer(markup)) if count == tags), None)
-    return html5lib.parse(markup[:cut], treebuilder="etree", namespaceHTMLElements=False)
+    return html5lib.parse(markup[:cut], treebuilder="etree", namespaceHTMLElements=False, scripting=True)
 
 
 def elements(root: Element) -> Iterator[Element]:
-    """Every element in document order, comments and processing instructions left out."""
-    return (element for element in root.iter() if isinstance(element.tag, str))
+    """Every element of the document in document order: comments and processing instructions left out, and
+    the contents of a ``<template>``, which a browser keeps out of the document (html5lib keeps them in)."""
+    pending = [root]
+    while pending:
+        element = pending.pop()
+        if isinstance(element.tag, str):
+            yield element
+            if element.tag != "template":
+                pending += reversed(element)
 
 
 def fold(text: str) -> str:
