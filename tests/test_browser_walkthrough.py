@@ -368,8 +368,11 @@ def test_a_script_that_fakes_the_walk_scores_as_the_wrong_form_it_hides(pytester
     welcome and the success URL into the page (history), or sends the browser to the welcome page itself
     (script_redirect), so the app's /login is never asked. Seen failing: both passed every browser check."""
     honest = tutorial_run(pytester, WRONG / "form_wrong_action")
-    run = tutorial_run(pytester, IMPLEMENTATIONS / "hostile" / f"fakes_the_walk_{how}")
-    assert run.failed == honest.failed
+    hostile = IMPLEMENTATIONS / "hostile" / f"fakes_the_walk_{how}"
+    run = run_spec(
+        pytester, "--target", str(hostile), "--in-process", "--conformance-profile", "tutorial", "-k", "browser"
+    )
+    assert run.failed == {node for node in honest.failed if node.startswith("test_browser.py::")}
     messages = browser_messages(run)
     assert len(messages) == 4
     assert all("never sent the form to /login" in message for message in messages), messages
