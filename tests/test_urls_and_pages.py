@@ -169,3 +169,18 @@ def test_only_a_bounded_prefix_of_a_page_is_parsed(page):
 def test_a_page_within_the_bound_is_parsed_whole():
     page = "<div>" * 400 + "welcome alice"
     assert rendered_text(page) == "welcome alice"
+
+
+@pytest.mark.parametrize(
+    ("markup", "charset"),
+    [
+        ("<meta charset=utf-8><form></form>", "utf-8"),
+        # Chromium reads this page as UTF-8: the parser changes the encoding for a <meta> in a <template>
+        ("<template><meta charset=utf-8></template><form></form>", "utf-8"),
+        ("<form></form>", None),
+    ],
+)
+def test_a_declared_charset_is_found_where_the_browser_honours_it(tmp_path, markup, charset):
+    page = tmp_path / "login.html"
+    page.write_text(markup)
+    assert parse_form_page(page).meta_charset == charset

@@ -145,7 +145,8 @@ def _forms(root: Element) -> list[Form]:
 
 
 def _meta_charset(root: Element) -> str | None:
-    for meta in (element for element in elements(root) if element.tag == "meta"):
+    # Every <meta>, those in a <template> too: the parser changes the encoding for them as for any other.
+    for meta in root.iter("meta"):
         if "charset" in meta.attrib:
             return str(meta.get("charset"))
         if str(meta.get("http-equiv", "")).lower() == "content-type" and _CHARSET_IN_CONTENT.search(
