@@ -124,13 +124,17 @@ def _reason(status: int) -> str:
 
 class LiveServer:
     """A single-threaded Werkzeug server for one transport, in a background thread; ``keyed``: it answers
-    only the browser contexts its ``site`` admits."""
+    only the browser contexts its ``site`` admits, and logs nothing (a walkthrough's requests are the kit's,
+    and Werkzeug's colored access log would land in the student's failure report as "Captured log")."""
 
     def __init__(self, transport: Transport, port: int = 0, keyed: bool = False) -> None:
-        from werkzeug.serving import make_server
+        from werkzeug.serving import BaseWSGIServer, make_server
 
         keys: set[str] | None = set() if keyed else None
-        self.server = make_server("127.0.0.1", port, proxy_app(transport, keys), threaded=False)
+        app = proxy_app(transport, keys)
+        self.server: BaseWSGIServer = (
+            _quiet_server(port, app) if keyed else make_server("127.0.0.1", port, app, threaded=False)
+        )
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
         self.site = LiveSite(self.url, keys)
         self._thread: threading.Thread | None = None
@@ -145,3 +149,17 @@ class LiveServer:
         self.server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def _quiet_server(port: int, app: Callable[..., Iterable[bytes]]) -> Any:
+    from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        def log(self, type: str, message: str, *args: Any) -> None:
+            pass
+
+    class QuietServer(BaseWSGIServer):
+        def log(self, type: str, message: str, *args: Any) -> None:
+            pass
+
+    return QuietServer("127.0.0.1", port, app, handler=QuietHandler)
