@@ -228,6 +228,8 @@ CHANNELS = {
     "image": "(new Image()).src = 'http://{other}/image'",
     "frame": "document.body.insertAdjacentHTML('beforeend', `<iframe src='http://{other}/frame'></iframe>`)",
     "service-worker": "navigator.serviceWorker.register('/sw.js')",
+    # the app itself sends the browser on: Playwright's routes never see a redirect
+    "redirect": "document.body.insertAdjacentHTML('beforeend', `<iframe src='/away?to=http://{other}/redirect'></iframe>`)",
 }
 
 
@@ -264,6 +266,10 @@ def test_a_welcome_page_reaches_no_classmates_app_and_no_other_server(serve_wsgi
     @hostile.route("/login", methods=["GET", "POST"])
     def login():
         return redirect(url_for("success", name=request.values["nm"]))
+
+    @hostile.route("/away")
+    def away():
+        return redirect(request.args["to"])
 
     @hostile.route("/sw.js")
     def service_worker():
