@@ -488,15 +488,29 @@ def test_nothing_outlives_the_grade(hostile_class):
     assert set(after["workspaces"]) <= set(before["workspaces"])
 
 
-@pytest.mark.parametrize("when", ["serving", "importing"])
-def test_nothing_outlives_serve_stopped_with_sigterm(when):
-    """A service manager stops ``serve`` with SIGTERM: its sandbox, cgroups and workspace go, as after
-    Ctrl-C, whether it is serving or its submission is still importing (seen failing before: the default
-    SIGTERM ended the process on the spot and left its three cgroups and its workspace, which a later
-    grade's check of the machine took for a leak; then, in CI, a SIGTERM just after the "Serving" line,
-    before the clean-up's try, did the same)."""
+@pytest.mark.parametrize(("how", "when"), [("serve", "serving"), ("serve", "importing"), ("pytest", "importing")])
+def test_nothing_outlives_a_run_stopped_with_sigterm(how, when):
+    """A service manager stops ``serve``, or a CI runner cancels a plain ``pytest spec_tests --target``, with
+    SIGTERM: its sandbox, cgroups and workspace go, as after Ctrl-C, whether it is serving or its submission
+    is still importing (seen failing before: the default SIGTERM ended the process on the spot and left its
+    three cgroups and its workspace, which a later grade's check of the machine took for a leak; then, in
+    CI, a SIGTERM just after the "Serving" line, before the clean-up's try, did the same; and a plain pytest
+    run, whose SIGTERM nobody handled, left them too)."""
     target = ROOT / "reference_app" / "lesson" if when == "serving" else IMPLEMENTATIONS / "broken" / "import_hangs.py"
-    command = [sys.executable, "-m", "flask_conformance", "serve", str(target), "--port", "0"]
+    if how == "serve":
+        command = [sys.executable, "-m", "flask_conformance", "serve", str(target), "--port", "0"]
+    else:
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "spec_tests",
+            "--target",
+            str(target),
+        ]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
     left = f"{cgroups.PREFIX}{server.pid}-"
     try:

@@ -69,13 +69,9 @@ GRADER_ERROR_EXIT = 3  # some submissions need a regrade because the grader fail
 @click.version_option(package_name="flask-conformance")
 def main() -> None:
     """Grade Flask apps against the "HTTP methods" lesson."""
-    # A service manager, a job scheduler or a CI runner stops with SIGTERM: clean up as after Ctrl-C (its
-    # sandboxes, their cgroups and workspaces), where the default would end the process on the spot.
-    signal.signal(signal.SIGTERM, _stop_as_after_ctrl_c)
+    from ..targets.targets import stop_as_after_ctrl_c
 
-
-def _stop_as_after_ctrl_c(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop_as_after_ctrl_c)  # for the whole command, its sandboxes' clean-up
 
 
 @main.command()

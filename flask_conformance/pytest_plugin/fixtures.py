@@ -37,7 +37,15 @@ __all__ = [
 
 @pytest.fixture(scope="session")
 def conformance_target(pytestconfig: pytest.Config) -> Iterator[object]:
-    """The target under test, opened once per session; a target that cannot load ends the run."""
+    """The target under test, opened once per session; a target that cannot load ends the run. While it is
+    open, SIGTERM ends the run as Ctrl-C does, so that its sandbox is closed (``sigterm_as_ctrl_c``)."""
+    from ..targets.targets import sigterm_as_ctrl_c
+
+    with sigterm_as_ctrl_c():
+        yield from _opened_target(pytestconfig)
+
+
+def _opened_target(pytestconfig: pytest.Config) -> Iterator[object]:
     from ..data.curl import printable
     from ..data.grader_error import GraderError
     from ..targets.targets import DEFAULT_TARGET

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import re
+import signal
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +84,27 @@ def parse_target(text: str) -> tuple[str, AppSpec | None]:
 
 def _in_folder(folder: Path, module: str) -> bool:
     return (folder / f"{module}.py").is_file() or (folder / module / "__init__.py").is_file()
+
+
+def stop_as_after_ctrl_c(signum: int, frame: object) -> None:
+    """A signal handler: SIGTERM (a service manager's, a job scheduler's or a CI runner's stop) ends the run
+    as Ctrl-C does, through every clean-up, where its default would end the process on the spot and leave
+    the sandboxes' cgroups and workspaces behind."""
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """Within the block, SIGTERM is ``stop_as_after_ctrl_c``: where nobody else handles it (its action is
+    the default) and in the main thread, the only one a handler can be set in."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGTERM, stop_as_after_ctrl_c)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def open_target(text: str, *, isolate: bool | None = None, limits: Limits | None = None) -> Target:
