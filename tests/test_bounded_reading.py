@@ -176,24 +176,53 @@ def test_the_copy_is_bounded_and_follows_no_link_out(tmp_path):
 
 def test_the_copy_is_bounded_in_depth_and_in_folders(tmp_path, request):
     """Seen failing before: a tree 950 folders deep raised RecursionError out of the grader (every check of
-    the submission a traceback), and 100,000 empty folders were all made again in the copy."""
+    the submission a traceback), and 100,000 empty folders were all made again in the copy. A file 32 folders
+    down is still copied; empty folders take what the files left of the budget, the shallower first."""
     source = tmp_path / "submission"
     deepest = submission_copy.MAX_DEPTH
     nested_folders(source, deepest + 1000)
     request.addfinalizer(lambda: remove_tree(source))
     (source / "app.py").write_text("print('hi')")
+    chain = ["a" * 20] * deepest
+    source.joinpath(*chain, "deep.py").write_text("x = 1")
     for number in range(MAX_FILES + 500):
         (source / "wide" / f"{number:05d}").mkdir(parents=True)
     destination = tmp_path / "copy"
     report = copy_submission(source, destination)
     assert (destination / "app.py").exists()
+    assert destination.joinpath(*chain, "deep.py").read_text() == "x = 1"
     made = sum(1 for _ in destination.rglob("*"))
     assert made == report.files == MAX_FILES
-    depth = max(len(path.relative_to(destination).parts) for path in destination.rglob("*"))
-    assert depth == deepest
+    assert max(len(path.relative_to(destination).parts) for path in destination.rglob("*") if path.is_dir()) == deepest
     assert "/".join(["a" * 20] * (deepest + 1)) + f"/ (more than {deepest} folders deep)" in report.skipped
     assert len(report.skipped) == MAX_SKIPPED
     assert report.skipped[-1].endswith(f"(more than {MAX_FILES} files and folders)")
+
+
+def test_a_committed_environment_or_a_crowded_folder_never_crowds_out_the_app(tmp_path):
+    """Seen failing: a committed virtual environment named env/ (3000 files) took the whole budget before
+    main.py and templates/, which sort after it, and a correct app scored as if it had handed in nothing.
+    A virtual environment is left out whole, whatever its name; other crowded folders (assets/ with 3000
+    files) come after the app's code and pages."""
+    source = tmp_path / "submission"
+    site = source / "env" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    (source / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    for number in range(3000):
+        (site / f"m{number}.py").write_text("x = 1\n")
+        (source / "assets").mkdir(exist_ok=True)
+        (source / "assets" / f"{number:04d}.png").write_bytes(b"png")
+    (source / "templates").mkdir()
+    (source / "templates" / "login.html").write_text("<form></form>")
+    (source / "main.py").write_text("app = None\n")
+    destination = tmp_path / "copy"
+    report = copy_submission(source, destination)
+    assert (destination / "main.py").read_text() == "app = None\n"
+    assert (destination / "templates" / "login.html").read_text() == "<form></form>"
+    assert not (destination / "env").exists()
+    assert report.skipped[0] == "env/ (a virtual environment: the sandbox brings its own Flask)"
+    assert report.files == MAX_FILES  # the rest of the budget went to assets/
+    assert report.skipped[1] == f"assets/{MAX_FILES - 4:04d}.png (more than {MAX_FILES} files and folders)"
 
 
 def test_feedback_text_cannot_leave_its_fence_or_start_markup():

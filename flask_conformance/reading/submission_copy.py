@@ -1,27 +1,35 @@
 """A bounded, private copy of a submission: what the sandbox runs and the grader reads.
 
-Nothing is read before it is bounded: the copy stops at ``MAX_FILES`` entries (files and folders alike),
-``MAX_BYTES`` bytes and ``MAX_DEPTH`` folders deep, copies regular files only (never a FIFO, device or
-socket, which could block or reach the machine), and follows a symbolic link only to a regular file inside
-the submission itself. What it leaves out is listed in ``skipped`` (the first ``MAX_SKIPPED`` entries), so
-the feedback can say why a file is missing.
+Nothing is read before it is bounded: the copy looks at ``MAX_LISTED`` names at most, ``MAX_DEPTH``
+folders deep, and copies at most ``MAX_FILES`` entries (files and folders alike) and ``MAX_BYTES`` bytes.
+What a Flask app needs comes first, whatever else the folder holds: its code and pages (``SOURCE``
+suffixes) before any other file, and within each kind the shallower first, so a committed ``env/`` or a
+``static/`` of thousands of images never crowds out ``app.py`` and ``templates/`` (a virtual environment is
+left out whole: the sandbox brings Flask). It copies regular files only (never a FIFO, device or socket,
+which could block or reach the machine), and follows a symbolic link only to a regular file inside the
+submission itself. What it leaves out is listed in ``skipped`` (the first ``MAX_SKIPPED`` entries), so the
+feedback can say why a file is missing.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MAX_FILES = 2000
 MAX_BYTES = 32 << 20
 MAX_DEPTH = 32  # a Flask project is a few folders deep; a tree of a thousand made the copy recurse too deep
+MAX_LISTED = 10 * MAX_FILES
 MAX_SKIPPED = 100
 CHUNK = 1 << 16
 IGNORED_NAMES = frozenset(
     {".git", "__pycache__", ".venv", "venv", "node_modules", ".hypothesis", "__MACOSX", ".DS_Store"}
 )
+SOURCE = frozenset({".py", ".html", ".htm", ".jinja", ".jinja2", ".j2", ".txt", ".cfg", ".toml", ".ini", ".json"})
+TOO_MANY = f"more than {MAX_FILES} files and folders"
 
 
 @dataclass
@@ -29,6 +37,18 @@ class CopyReport:
     files: int = 0
     bytes: int = 0
     skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    relative: PurePosixPath
+    path: Path
+    link: bool = False
+
+    @property
+    def priority(self) -> tuple[int, int, str]:
+        """Code and pages first, then the shallower, then by name."""
+        return (self.relative.suffix.lower() not in SOURCE, len(self.relative.parts), str(self.relative))
 
 
 class _Budget:
@@ -42,12 +62,6 @@ class _Budget:
         self.report.files += 1
         return True
 
-    def take_file(self, size: int) -> int:
-        """How many bytes of a file of ``size`` may still be copied; -1 once the entries are used up."""
-        if not self.take_entry():
-            return -1
-        return max(0, min(size, MAX_BYTES - self.report.bytes))
-
     def skip(self, entry: str) -> None:
         if len(self.report.skipped) < MAX_SKIPPED:
             self.report.skipped.append(entry)
@@ -56,42 +70,91 @@ class _Budget:
 def copy_submission(source: Path, destination: Path, only: tuple[str, ...] = ()) -> CopyReport:
     """Copy the folder ``source`` into the new folder ``destination`` (``only``: just these top-level names)."""
     report = CopyReport()
+    budget = _Budget(report)
     destination.mkdir(mode=0o755, parents=True, exist_ok=True)
-    _copy_folder(source.resolve(), source.resolve(), destination, _Budget(report), only, 0)
+    root = source.resolve()
+    files, folders = _listing(root, only, budget)
+    made = {PurePosixPath(".")}
+    for entry in sorted(files, key=lambda entry: entry.priority):
+        if _make_folders(entry.relative.parent, destination, made, budget):
+            _copy_entry(root, entry, destination / entry.relative, budget)
+        else:
+            budget.skip(f"{entry.relative} ({TOO_MANY})")
+    for folder in folders:  # what is left of the budget: the folders no file needed, shallower first
+        if folder not in made and not _make_folders(folder, destination, made, budget):
+            budget.skip(f"{folder}/ ({TOO_MANY})")
     return report
 
 
-def _copy_folder(
-    root: Path, folder: Path, destination: Path, budget: _Budget, only: tuple[str, ...], depth: int
-) -> None:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        budget.skip(f"{_relative(root, folder)}/ (unreadable)")
-        return
-    for entry in entries:
-        if entry.name in IGNORED_NAMES or (only and entry.name not in only):
+def _listing(root: Path, only: tuple[str, ...], budget: _Budget) -> tuple[list[_Entry], list[PurePosixPath]]:
+    """The files (links to files among them) and folders to copy, folder by folder from the top, reading at
+    most ``MAX_LISTED`` names; what is left out on the way is noted."""
+    files: list[_Entry] = []
+    folders: list[PurePosixPath] = []
+    pending = deque([(root, PurePosixPath("."))])
+    listed = 0
+    while pending:
+        folder, relative_folder = pending.popleft()
+        entries = []
+        try:
+            with os.scandir(folder) as scan:
+                for entry in scan:
+                    if listed == MAX_LISTED:
+                        budget.skip(f"{relative_folder}/ (the submission has more than {MAX_LISTED} names)")
+                        pending.clear()  # nothing more is read: what was listed is copied
+                        break
+                    listed += 1
+                    entries.append(entry)
+        except OSError:
+            budget.skip(f"{relative_folder}/ (unreadable)")
             continue
-        relative = _relative(root, Path(entry.path))
-        target = destination / entry.name
-        if entry.is_symlink():
-            resolved = _link_inside(root, Path(entry.path))
-            if resolved is None:
-                budget.skip(f"{relative} (a link to a folder, or out of the submission)")
+        top = relative_folder == PurePosixPath(".")
+        for entry in sorted(entries, key=lambda entry: entry.name):
+            if entry.name in IGNORED_NAMES or (only and top and entry.name not in only):
                 continue
-            _copy_file(resolved, target, relative, budget)
-        elif entry.is_dir(follow_symlinks=False):
-            if depth >= MAX_DEPTH:
-                budget.skip(f"{relative}/ (more than {MAX_DEPTH} folders deep)")
-            elif not budget.take_entry():
-                budget.skip(f"{relative}/ (more than {MAX_FILES} files and folders)")
+            relative = relative_folder / entry.name
+            if entry.is_symlink():
+                files.append(_Entry(relative, Path(entry.path), link=True))
+            elif entry.is_dir(follow_symlinks=False):
+                if len(relative.parts) > MAX_DEPTH:
+                    budget.skip(f"{relative}/ (more than {MAX_DEPTH} folders deep)")
+                elif _is_environment(Path(entry.path)):
+                    budget.skip(f"{relative}/ (a virtual environment: the sandbox brings its own Flask)")
+                else:
+                    folders.append(relative)
+                    pending.append((Path(entry.path), relative))
+            elif entry.is_file(follow_symlinks=False):
+                files.append(_Entry(relative, Path(entry.path)))
             else:
-                target.mkdir(mode=0o755)
-                _copy_folder(root, Path(entry.path), target, budget, (), depth + 1)
-        elif entry.is_file(follow_symlinks=False):
-            _copy_file(Path(entry.path), target, relative, budget)
-        else:
-            budget.skip(f"{relative} (not a regular file)")
+                budget.skip(f"{relative} (not a regular file)")
+    return files, folders
+
+
+def _is_environment(folder: Path) -> bool:
+    """A virtual environment (``pyvenv.cfg``) or a conda one (``conda-meta/``), whatever its name."""
+    return (folder / "pyvenv.cfg").is_file() or (folder / "conda-meta").is_dir()
+
+
+def _make_folders(folder: PurePosixPath, destination: Path, made: set[PurePosixPath], budget: _Budget) -> bool:
+    """Make ``folder`` and the folders above it that are not made yet, each one entry of the budget."""
+    missing = [parent for parent in (folder, *folder.parents) if parent not in made][::-1]
+    for parent in missing:
+        if not budget.take_entry():
+            return False
+        (destination / parent).mkdir(mode=0o755)
+        made.add(parent)
+    return True
+
+
+def _copy_entry(root: Path, entry: _Entry, target: Path, budget: _Budget) -> None:
+    if not entry.link:
+        _copy_file(entry.path, target, str(entry.relative), budget)
+        return
+    resolved = _link_inside(root, entry.path)
+    if resolved is None:
+        budget.skip(f"{entry.relative} (a link to a folder, or out of the submission)")
+    else:
+        _copy_file(resolved, target, str(entry.relative), budget)
 
 
 def _link_inside(root: Path, link: Path) -> Path | None:
@@ -115,10 +178,10 @@ def _copy_file(source: Path, target: Path, relative: str, budget: _Budget) -> No
         if not stat.S_ISREG(status.st_mode):
             budget.skip(f"{relative} (not a regular file)")
             return
-        allowed = budget.take_file(status.st_size)
-        if allowed < 0:
-            budget.skip(f"{relative} (more than {MAX_FILES} files and folders)")
+        if not budget.take_entry():
+            budget.skip(f"{relative} ({TOO_MANY})")
             return
+        allowed = max(0, min(status.st_size, MAX_BYTES - budget.report.bytes))
         if allowed < status.st_size:
             budget.skip(f"{relative} (cut at {allowed} bytes: the submission is over {MAX_BYTES})")
         mode = 0o755 if status.st_mode & 0o111 else 0o644
@@ -131,7 +194,3 @@ def _copy_file(source: Path, target: Path, relative: str, budget: _Budget) -> No
                 writer.write(chunk)
                 left -= len(chunk)
                 budget.report.bytes += len(chunk)
-
-
-def _relative(root: Path, path: Path) -> str:
-    return str(path.relative_to(root)) if path != root else "."
