@@ -150,3 +150,36 @@ def test_a_body_sent_on_head_is_seen_over_the_wire(pytester):
     # Its redirect from /login has an empty body, so only the welcome page's HEAD carries one.
     assert run.failed_functions() == {"test_head_success_mirrors_get"}, run.output
     assert 'HEAD is "same as GET, but without response body"' in run.output
+
+
+def test_a_correct_app_one_zip_folder_down_passes(pytester, tmp_path):
+    """A learning platform's folder for the student, holding the zip's top folder (and macOS's __MACOSX and a
+    README beside it): seen failing, "no Python file in the folder is called app.py", and no points."""
+    wrapper = tmp_path / "student-42"
+    shutil.copytree(CORRECT / "templated", wrapper / "flask-http-methods")
+    (wrapper / "__MACOSX" / "flask-http-methods").mkdir(parents=True)
+    (wrapper / "README.md").write_text("my lesson\n")
+    run = run_spec(pytester, "--target", str(wrapper))
+    assert run.ret == 0, run.output
+    assert "test_form_page.py::test_form_action" in run.passed  # its login.html was read, one folder down
+
+
+@pytest.mark.parametrize(
+    ("layout", "opened"),
+    [
+        ({"a/b/app.py": ""}, "a/b"),  # two wrappers
+        ({"a/app.py": "", ".git/x": "", "env/pyvenv.cfg": ""}, "a"),  # beside what is never copied
+        ({"app.py": "", "a/app.py": ""}, "."),  # its own code: no wrapper
+        ({"index.html": "", "a/app.py": ""}, "."),
+        ({"a/app.py": "", "b/app.py": ""}, "."),  # two folders: which one is not the kit's guess
+        ({"templates/login.html": ""}, "."),  # a Flask folder, not a wrapper
+        ({"a/b/c/d/app.py": ""}, "a/b/c"),  # three wrappers opened at most
+    ],
+)
+def test_only_a_folder_that_just_wraps_another_is_opened(tmp_path, layout, opened):
+    from flask_conformance.targets.targets import unwrapped
+
+    for name, text in layout.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert unwrapped(tmp_path) == tmp_path / opened

@@ -39,13 +39,14 @@ def _child(  # pragma: no cover - forked
         os.dup2(null, 1)
         os.dup2(null, 2)
         from ..data.limits import Limits
-        from ..transports.loading import AppSpec
+        from ..targets.targets import parse_target
 
-        # The submission imports in its sandbox while pytest collects the spec here.
-        prelaunch(
-            AppSpec(path=submission.path),
-            Limits(startup_timeout=options.startup_timeout, request_timeout=options.request_timeout),
-        )
+        # The submission imports in its sandbox while pytest collects the spec here: the spec the target
+        # will be opened with (a folder's app may be one folder down), so that it adopts this sandbox.
+        spec = parse_target(str(submission.path))[1]
+        if spec is not None:
+            limits = Limits(startup_timeout=options.startup_timeout, request_timeout=options.request_timeout)
+            prelaunch(spec, limits)
         write_record(out, replace(grade_one(submission, out, options), graded_with=graded_with))
         close_prelaunched()
     except BaseException as error:

@@ -118,7 +118,7 @@ def _listing(root: Path, only: tuple[str, ...], budget: _Budget) -> tuple[list[_
             elif entry.is_dir(follow_symlinks=False):
                 if len(relative.parts) > MAX_DEPTH:
                     budget.skip(f"{relative}/ (more than {MAX_DEPTH} folders deep)")
-                elif _is_environment(Path(entry.path)):
+                elif is_environment(Path(entry.path)):
                     budget.skip(f"{relative}/ (a virtual environment: the sandbox brings its own Flask)")
                 else:
                     folders.append(relative)
@@ -130,7 +130,7 @@ def _listing(root: Path, only: tuple[str, ...], budget: _Budget) -> tuple[list[_
     return files, folders
 
 
-def _is_environment(folder: Path) -> bool:
+def is_environment(folder: Path) -> bool:
     """A virtual environment (``pyvenv.cfg``) or a conda one (``conda-meta/``), whatever its name."""
     return (folder / "pyvenv.cfg").is_file() or (folder / "conda-meta").is_dir()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 import re
 import signal
 import threading
@@ -14,6 +15,7 @@ from pathlib import Path
 from ..data.exercise import current
 from ..data.limits import Limits
 from ..reading.form_page import find_form_page
+from ..reading.submission_copy import IGNORED_NAMES, is_environment
 from ..sandbox.sandbox import SandboxTransport, adopt
 from ..transports.loading import AppSpec, LoadError, load_app
 from ..transports.transport import HttpTransport, Transport, WsgiTransport
@@ -61,7 +63,7 @@ def parse_target(text: str) -> tuple[str, AppSpec | None]:
         raise TargetError(f"cannot grade {text!r}: a live target is an http:// or https:// URL")
     path = Path(text)
     if path.is_dir():
-        return "folder", AppSpec(path=path)
+        return "folder", AppSpec(path=unwrapped(path))
     if path.is_file():
         return "file", AppSpec(path=path)
     match = _FILE_WITH_ATTRIBUTE.match(text)
@@ -80,6 +82,43 @@ def parse_target(text: str) -> tuple[str, AppSpec | None]:
         f"cannot find the target {text!r}: no such file or folder, and not `module:attr` or an http(s):// URL. "
         "Check the path (relative to the folder you run in)."
     )
+
+
+WRAPPERS_OPENED = 3  # a zip's top folder inside a learning platform's folder for the student, and one more
+RESOURCE_FOLDERS = frozenset({"templates", "static"})
+
+
+def unwrapped(folder: Path) -> Path:
+    """The folder a submission's files are in: ``folder``, or the one folder inside it when ``folder`` only
+    wraps it, as a zip's top folder or a learning platform's folder for each student does: no Python or
+    HTML file of its own, and one folder beside what the copy leaves out anyway (``__MACOSX``, ``.git``,
+    a virtual environment, hidden ones). Without this, a correct app one folder down scored nothing."""
+    for _ in range(WRAPPERS_OPENED):
+        inner = _only_folder(folder)
+        if inner is None:
+            return folder
+        folder = inner
+    return folder
+
+
+def _only_folder(folder: Path) -> Path | None:
+    folders = []
+    try:
+        with os.scandir(folder) as scan:
+            for count, entry in enumerate(scan):
+                if count == 1000:  # no wrapper holds that much
+                    return None
+                if entry.name in IGNORED_NAMES or entry.name.startswith("."):
+                    continue
+                if entry.name.endswith((".py", ".html")):
+                    return None
+                if entry.is_dir(follow_symlinks=False) and not is_environment(Path(entry.path)):
+                    folders.append(Path(entry.path))
+    except OSError:
+        return None
+    if len(folders) != 1 or folders[0].name in RESOURCE_FOLDERS:
+        return None
+    return folders[0]
 
 
 def _in_folder(folder: Path, module: str) -> bool:
