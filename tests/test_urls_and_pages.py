@@ -184,3 +184,26 @@ def test_a_declared_charset_is_found_where_the_browser_honours_it(tmp_path, mark
     page = tmp_path / "login.html"
     page.write_text(markup)
     assert parse_form_page(page).meta_charset == charset
+
+
+@pytest.mark.parametrize(
+    ("pages", "found"),
+    [
+        (["login.html", "templates/login.html"], "login.html"),
+        (["templates/login.html", "app/templates/login.html"], "templates/login.html"),
+        (["app/templates/login.html"], "app/templates/login.html"),  # seen failing: "login.html is missing"
+        (["backup/login.html", "app/templates/login.html", "zzz/templates/login.html"], "backup/login.html"),
+        (["old/login.html", "templates2/templates/login.html", "a/templates/login.html"], "old/login.html"),
+        (["a/templates/login.html", "b/templates/login.html"], "a/templates/login.html"),
+        (["a/b/templates/login.html"], None),  # deeper than a package's templates/
+        (["env/templates/login.html", "env/pyvenv.cfg"], None),  # a virtual environment's
+        ([".git/login.html"], None),
+    ],
+)
+def test_the_form_page_is_the_shallowest_login_html(tmp_path, pages, found):
+    from flask_conformance.reading.form_page import find_form_page
+
+    for page in pages:
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("<form></form>")
+    assert find_form_page(tmp_path) == (tmp_path / found if found else None)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import stat
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -13,6 +15,7 @@ from xml.etree.ElementTree import Element
 
 from ..data.exercise import current
 from .pages import elements, parse_html
+from .submission_copy import IGNORED_NAMES, is_environment
 from .urls import remove_dot_segments
 
 
@@ -28,6 +31,8 @@ MAX_PAGE = 1 << 20
 # How much of login.html is parsed (characters, start tags): see pages.WELCOME_PAGE_PARSED. A lesson's form
 # page is under a kilobyte; this leaves room for a page that inlines its style sheet.
 FORM_PAGE_PARSED = (64 * 1024, 2000)
+FORM_PAGE_DEPTH = 2  # folders below the submission's whose files are looked at: app/templates/login.html
+FORM_PAGE_NAMES = 5000
 
 
 @dataclass
@@ -178,9 +183,29 @@ def _parse_forms(raw: bytes) -> tuple[list[Form], str | None]:
 
 
 def find_form_page(folder: Path) -> Path | None:
-    """``login.html`` (the exercise's form page) in a submission folder, or in its ``templates/``."""
+    """``login.html`` (the exercise's form page) in a submission folder or its ``templates/``; else the
+    shallowest one in the folders below, a ``templates/`` one first: ``app/templates/login.html`` in the
+    package layout of Flask's own tutorial. Never through a link; at most ``FORM_PAGE_NAMES`` names read,
+    ``FORM_PAGE_DEPTH`` folders down, none of those the copy leaves out."""
     name = current().form
     for candidate in (folder / name, folder / "templates" / name):
         if candidate.is_file() and not candidate.is_symlink():
             return candidate
-    return None
+    found: list[Path] = []
+    pending = deque([(folder, 0)])
+    read = 0
+    while pending and read < FORM_PAGE_NAMES:
+        below, depth = pending.popleft()
+        try:
+            with os.scandir(below) as scan:
+                for entry in itertools.islice(scan, FORM_PAGE_NAMES - read):
+                    read += 1
+                    if entry.name in IGNORED_NAMES or entry.name.startswith(".") or is_environment(Path(entry.path)):
+                        continue
+                    if entry.name == name and entry.is_file(follow_symlinks=False):
+                        found.append(Path(entry.path))
+                    elif depth < FORM_PAGE_DEPTH and entry.is_dir(follow_symlinks=False):
+                        pending.append((Path(entry.path), depth + 1))
+        except OSError:
+            continue
+    return min(found, key=lambda page: (len(page.parts), page.parent.name != "templates", str(page)), default=None)

@@ -204,7 +204,7 @@ def _form_page(kind: str, spec: AppSpec) -> tuple[Path | None, str]:
     if kind == "folder":
         assert spec.path is not None
         page = find_form_page(spec.path)
-        return page, "" if page else f"no {current().form} in the submission folder or its templates/ folder"
+        return page, "" if page else f"no {current().form} in the submission folder or a templates/ folder in it"
     if kind == "module":
         assert spec.module is not None
         found = importlib.util.find_spec(spec.module.split(".")[0]) and importlib.util.find_spec(spec.module)
