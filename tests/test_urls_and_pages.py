@@ -207,3 +207,27 @@ def test_the_form_page_is_the_shallowest_login_html(tmp_path, pages, found):
         (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / page).write_text("<form></form>")
     assert find_form_page(tmp_path) == (tmp_path / found if found else None)
+
+
+FORM_WITHOUT_DECLARATION = '<form action="/login" method="post"><input name="nm"><input type="submit"></form>'
+
+
+@pytest.mark.parametrize(
+    ("raw", "declared"),
+    [
+        (FORM_WITHOUT_DECLARATION.encode(), False),
+        # Chromium reads these as UTF-8 and UTF-16 (and posts UTF-8 from both): seen failing, the UTF-16
+        # page had no form to the kit, and neither declared UTF-8
+        (b"\xef\xbb\xbf" + FORM_WITHOUT_DECLARATION.encode(), True),
+        (FORM_WITHOUT_DECLARATION.encode("utf-16"), True),
+        (b"\xfe\xff" + FORM_WITHOUT_DECLARATION.encode("utf-16-be"), True),
+    ],
+)
+def test_a_byte_order_mark_is_read_as_a_browser_reads_it(tmp_path, raw, declared):
+    page = tmp_path / "login.html"
+    page.write_bytes(raw)
+    form_page = parse_form_page(page)
+    assert [(form.action, [control.name for control in form.controls]) for form in form_page.forms] == [
+        ("/login", ["nm", None])
+    ]
+    assert form_page.declares_utf8() is declared

@@ -113,6 +113,7 @@ class FormPage:
     path: Path
     forms: list[Form]
     meta_charset: str | None
+    byte_order_mark: str | None = None  # the encoding a byte order mark fixes, before any declaration
 
     def login_form(self) -> Form | None:
         """The form with an ``nm`` field (the exercise's), else the first form on the page."""
@@ -122,6 +123,10 @@ class FormPage:
         return self.forms[0] if self.forms else None
 
     def declares_utf8(self) -> bool:
+        """Whether a browser posts the form in UTF-8. A byte order mark says so too: the page is UTF-8, or
+        UTF-16, from which a browser posts UTF-8 (Windows' Notepad long saved every file with one)."""
+        if self.byte_order_mark is not None:
+            return True
         form = self.login_form()
         accept = (form.attributes.get("accept-charset") or "") if form else ""
         declared = [self.meta_charset or "", accept]
@@ -172,14 +177,28 @@ def read_page(path: Path) -> bytes:
 
 
 def parse_form_page(path: Path) -> FormPage:
-    forms, meta_charset = _parse_forms(read_page(path))
-    return FormPage(path, forms, meta_charset)
+    raw = read_page(path)
+    forms, meta_charset = _parse_forms(raw)
+    return FormPage(path, forms, meta_charset, _decoded(raw)[1])
 
 
 @functools.lru_cache(maxsize=4)  # each form check reads the same page
 def _parse_forms(raw: bytes) -> tuple[list[Form], str | None]:
-    root = parse_html(raw.decode("utf-8", errors="replace"), FORM_PAGE_PARSED)
+    root = parse_html(_decoded(raw)[0], FORM_PAGE_PARSED)
     return _forms(root), _meta_charset(root)
+
+
+BYTE_ORDER_MARKS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _decoded(raw: bytes) -> tuple[str, str | None]:
+    """The page's text, read for its markup, and the encoding its byte order mark fixes: a browser puts a
+    mark before any declaration. Without one, UTF-8: the markup a form needs is ASCII in every encoding a
+    browser would guess."""
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            return raw[len(mark) :].decode(encoding, errors="replace"), encoding
+    return raw.decode("utf-8", errors="replace"), None
 
 
 def find_form_page(folder: Path) -> Path | None:
