@@ -231,3 +231,12 @@ def test_a_byte_order_mark_is_read_as_a_browser_reads_it(tmp_path, raw, declared
         ("/login", ["nm", None])
     ]
     assert form_page.declares_utf8() is declared
+
+
+def test_a_welcome_page_with_a_byte_order_mark_is_decoded_by_it():
+    """A browser puts the mark before the header's charset: UTF-8 here, whatever the header says."""
+    from flask_conformance.data.exchange import Response
+
+    body = "\ufeffwelcome Zoë".encode()
+    response = Response(200, (("Content-Type", "text/html; charset=iso-8859-1"),), body)
+    assert response.text == "welcome Zoë"

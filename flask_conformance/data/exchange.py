@@ -73,7 +73,7 @@ class Response:
 
     @property
     def text(self) -> str:
-        return self.body.decode(self.charset, errors="replace")
+        return browser_decoded(self.body, self.charset)[0]
 
     @property
     def charset(self) -> str:
@@ -95,6 +95,18 @@ BROWSER_ENCODINGS = frozenset(
     | {f"iso8859-{number}" for number in (1, 2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)}
     | {f"cp{number}" for number in range(1250, 1259)}
 )
+
+
+BYTE_ORDER_MARKS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def browser_decoded(raw: bytes, encoding: str) -> tuple[str, str | None]:
+    """``raw`` decoded as a browser decodes it, and the encoding its byte order mark fixed (None without
+    one): a mark comes before any declaration, a header's charset or a page's own."""
+    for mark, marked in BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            return raw[len(mark) :].decode(marked, errors="replace"), marked
+    return raw.decode(encoding, errors="replace"), None
 
 
 def browser_encoding(label: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element
 
+from ..data.exchange import browser_decoded
 from ..data.exercise import current
 from .pages import elements, parse_html
 from .submission_copy import IGNORED_NAMES, is_environment
@@ -179,26 +180,14 @@ def read_page(path: Path) -> bytes:
 def parse_form_page(path: Path) -> FormPage:
     raw = read_page(path)
     forms, meta_charset = _parse_forms(raw)
-    return FormPage(path, forms, meta_charset, _decoded(raw)[1])
+    return FormPage(path, forms, meta_charset, browser_decoded(raw, "utf-8")[1])
 
 
 @functools.lru_cache(maxsize=4)  # each form check reads the same page
 def _parse_forms(raw: bytes) -> tuple[list[Form], str | None]:
-    root = parse_html(_decoded(raw)[0], FORM_PAGE_PARSED)
+    # Without a byte order mark, as UTF-8: the markup a form needs is ASCII in every encoding a browser guesses.
+    root = parse_html(browser_decoded(raw, "utf-8")[0], FORM_PAGE_PARSED)
     return _forms(root), _meta_charset(root)
-
-
-BYTE_ORDER_MARKS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-
-
-def _decoded(raw: bytes) -> tuple[str, str | None]:
-    """The page's text, read for its markup, and the encoding its byte order mark fixes: a browser puts a
-    mark before any declaration. Without one, UTF-8: the markup a form needs is ASCII in every encoding a
-    browser would guess."""
-    for mark, encoding in BYTE_ORDER_MARKS:
-        if raw.startswith(mark):
-            return raw[len(mark) :].decode(encoding, errors="replace"), encoding
-    return raw.decode("utf-8", errors="replace"), None
 
 
 def find_form_page(folder: Path) -> Path | None:
