@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 from ..data.exchange import browser_decoded
 from ..data.exercise import current
 from .pages import elements, parse_html
-from .submission_copy import IGNORED_NAMES, is_environment
+from .submission_copy import passed_over
 from .urls import remove_dot_segments
 
 
@@ -208,7 +208,7 @@ def find_form_page(folder: Path) -> Path | None:
             with os.scandir(below) as scan:
                 for entry in itertools.islice(scan, FORM_PAGE_NAMES - read):
                     read += 1
-                    if entry.name in IGNORED_NAMES or entry.name.startswith(".") or is_environment(Path(entry.path)):
+                    if passed_over(entry):
                         continue
                     if entry.name == name and entry.is_file(follow_symlinks=False):
                         found.append(Path(entry.path))

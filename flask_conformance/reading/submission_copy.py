@@ -130,6 +130,12 @@ def _listing(root: Path, only: tuple[str, ...], budget: _Budget) -> tuple[list[_
     return files, folders
 
 
+def passed_over(entry: os.DirEntry[str]) -> bool:
+    """What a search for the app's files never looks into: what the copy leaves out (``IGNORED_NAMES``,
+    virtual environments) and hidden entries."""
+    return entry.name in IGNORED_NAMES or entry.name.startswith(".") or is_environment(Path(entry.path))
+
+
 def is_environment(folder: Path) -> bool:
     """A virtual environment (``pyvenv.cfg``) or a conda one (``conda-meta/``), whatever its name."""
     return (folder / "pyvenv.cfg").is_file() or (folder / "conda-meta").is_dir()

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..data.exercise import current
 from ..data.limits import Limits
 from ..reading.form_page import find_form_page
-from ..reading.submission_copy import IGNORED_NAMES, is_environment
+from ..reading.submission_copy import passed_over
 from ..sandbox.sandbox import SandboxTransport, adopt
 from ..transports.loading import AppSpec, LoadError, load_app
 from ..transports.transport import HttpTransport, Transport, WsgiTransport
@@ -108,11 +108,11 @@ def _only_folder(folder: Path) -> Path | None:
             for count, entry in enumerate(scan):
                 if count == 1000:  # no wrapper holds that much
                     return None
-                if entry.name in IGNORED_NAMES or entry.name.startswith("."):
+                if passed_over(entry):
                     continue
                 if entry.name.endswith((".py", ".html")):
                     return None
-                if entry.is_dir(follow_symlinks=False) and not is_environment(Path(entry.path)):
+                if entry.is_dir(follow_symlinks=False):
                     folders.append(Path(entry.path))
     except OSError:
         return None
