@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import shutil
@@ -364,6 +365,42 @@ def test_a_walkthroughs_key_opens_the_live_server_only_while_the_walkthrough_las
     assert key != later.cookies[0]["value"]
     assert (during, after, guessed) == (200, 403, 403)
     assert hits == ["/during"]
+
+
+def test_a_page_sends_no_datagram_through_webrtc():
+    """Seen failing before NO_WEBRTC: a page's RTCPeerConnection sent 8 STUN datagrams to a UDP port of
+    127.0.0.1, round the context's proxy; a frame or a window the page opens has no constructor either."""
+    import socket
+
+    from flask_conformance.reading.browser import confined_context
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    script = """async port => {
+        const frame = document.body.appendChild(document.createElement('iframe'));
+        const opened = window.open('');
+        const found = [window, frame.contentWindow, opened].map(w => w && w.RTCPeerConnection).filter(x => x);
+        for (const Connection of found) {
+            const connection = new Connection({iceServers: [{urls: 'stun:127.0.0.1:' + port}]});
+            connection.createDataChannel('x');
+            await connection.setLocalDescription(await connection.createOffer());
+        }
+        await new Promise(done => setTimeout(done, 1500));
+        return found.length;
+    }"""
+    with chromium_page() as page:
+        context = confined_context(page.context.browser, "http://127.0.0.1:9/")
+        hostile = context.new_page()
+        hostile.set_content("<p>a page")
+        constructors = hostile.evaluate(script, listener.getsockname()[1])
+        context.close()
+    datagrams = 0
+    with contextlib.suppress(TimeoutError):
+        while listener.recv(2000):
+            datagrams += 1
+    listener.close()
+    assert (constructors, datagrams) == (0, 0)
 
 
 def test_a_page_cannot_write_downloads_to_the_graders_disk():

@@ -96,12 +96,22 @@ def confined_context(browser: Any, live_url: str) -> Any:
 
     Underneath the routes, the context's network goes through a proxy that refuses every connection, but
     for the server under test: a worker's WebSocket, which no route sees, reaches nothing else either.
-    ``<-loopback>`` takes away Chromium's own exception for 127.0.0.1."""
+    ``<-loopback>`` takes away Chromium's own exception for 127.0.0.1. WebRTC, whose STUN and TURN
+    datagrams go round the proxy (and round Chromium's ``--force-webrtc-ip-handling-policy``), is taken
+    out of every frame and window of the context before its scripts run (``NO_WEBRTC``)."""
     server = urlsplit(live_url).netloc
     proxy = {"server": f"http://127.0.0.1:{_refusing_socket().getsockname()[1]}", "bypass": f"<-loopback>,{server}"}
     context = browser.new_context(service_workers="block", accept_downloads=False, proxy=proxy)
+    context.add_init_script(NO_WEBRTC)
     confine_to(context, live_url)
     return context
+
+
+# Only a window can make a peer connection (a worker cannot); a frame or a window a script opens gets the
+# init script as well, so there is no untouched constructor to take from one.
+NO_WEBRTC = """for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection"]) {
+    Object.defineProperty(window, name, {value: undefined, writable: false, configurable: false});
+}"""
 
 
 @functools.cache  # kept for the process's life: the port stays this process's, and refuses
