@@ -202,16 +202,18 @@ def test_the_copy_is_bounded_in_depth_and_in_folders(tmp_path, request):
 def test_a_committed_environment_or_a_crowded_folder_never_crowds_out_the_app(tmp_path):
     """Seen failing: a committed virtual environment named env/ (3000 files) took the whole budget before
     main.py and templates/, which sort after it, and a correct app scored as if it had handed in nothing.
-    A virtual environment is left out whole, whatever its name; other crowded folders (assets/ with 3000
-    files) come after the app's code and pages."""
+    A virtual environment is left out whole, whatever its name; other crowded folders (data/ with 3000 JSON
+    files, assets/ with 3000 images) come after the app's code and pages."""
     source = tmp_path / "submission"
     site = source / "env" / "lib" / "python3.11" / "site-packages"
     site.mkdir(parents=True)
     (source / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (source / "assets").mkdir()
+    (source / "data").mkdir()
     for number in range(3000):
         (site / f"m{number}.py").write_text("x = 1\n")
-        (source / "assets").mkdir(exist_ok=True)
         (source / "assets" / f"{number:04d}.png").write_bytes(b"png")
+        (source / "data" / f"{number:04d}.json").write_text("{}")
     (source / "templates").mkdir()
     (source / "templates" / "login.html").write_text("<form></form>")
     (source / "main.py").write_text("app = None\n")
@@ -221,8 +223,9 @@ def test_a_committed_environment_or_a_crowded_folder_never_crowds_out_the_app(tm
     assert (destination / "templates" / "login.html").read_text() == "<form></form>"
     assert not (destination / "env").exists()
     assert report.skipped[0] == "env/ (a virtual environment: the sandbox brings its own Flask)"
-    assert report.files == MAX_FILES  # the rest of the budget went to assets/
-    assert report.skipped[1] == f"assets/{MAX_FILES - 4:04d}.png (more than {MAX_FILES} files and folders)"
+    assert report.files == MAX_FILES  # the rest of the budget went to data/, settings and data before images
+    assert report.skipped[1] == f"data/{MAX_FILES - 4:04d}.json (more than {MAX_FILES} files and folders)"
+    assert not (destination / "assets").exists()
 
 
 def test_feedback_text_cannot_leave_its_fence_or_start_markup():

@@ -2,13 +2,14 @@
 
 Nothing is read before it is bounded: the copy looks at ``MAX_LISTED`` names at most, ``MAX_DEPTH``
 folders deep, and copies at most ``MAX_FILES`` entries (files and folders alike) and ``MAX_BYTES`` bytes.
-What a Flask app needs comes first, whatever else the folder holds: its code and pages (``SOURCE``
-suffixes) before any other file, and within each kind the shallower first, so a committed ``env/`` or a
-``static/`` of thousands of images never crowds out ``app.py`` and ``templates/`` (a virtual environment is
-left out whole: the sandbox brings Flask). It copies regular files only (never a FIFO, device or socket,
-which could block or reach the machine), and follows a symbolic link only to a regular file inside the
-submission itself. What it leaves out is listed in ``skipped`` (the first ``MAX_SKIPPED`` entries), so the
-feedback can say why a file is missing.
+What a Flask app needs comes first, whatever else the folder holds: its code and pages, then its
+settings and data (``TIERS``), then any other file, and within each tier the shallower first, so a
+committed ``env/``, a ``static/`` of thousands of images or a ``data/`` of thousands of JSON files never
+crowds out ``app.py`` and ``templates/`` (a virtual environment is left out whole: the sandbox brings
+Flask). It copies regular files only (never a FIFO, device or socket, which could block or reach the
+machine), and follows a symbolic link only to a regular file inside the submission itself. What it leaves
+out is listed in ``skipped`` (the first ``MAX_SKIPPED`` entries), so the feedback can say why a file is
+missing.
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ CHUNK = 1 << 16
 IGNORED_NAMES = frozenset(
     {".git", "__pycache__", ".venv", "venv", "node_modules", ".hypothesis", "__MACOSX", ".DS_Store"}
 )
-SOURCE = frozenset({".py", ".html", ".htm", ".jinja", ".jinja2", ".j2", ".txt", ".cfg", ".toml", ".ini", ".json"})
+# The order files are taken in: the app's code and pages, then its settings and data, then anything else.
+TIERS = (
+    frozenset({".py", ".html", ".htm", ".jinja", ".jinja2", ".j2"}),
+    frozenset({".txt", ".cfg", ".toml", ".ini", ".json"}),
+)
 TOO_MANY = f"more than {MAX_FILES} files and folders"
 
 
@@ -47,8 +52,10 @@ class _Entry:
 
     @property
     def priority(self) -> tuple[int, int, str]:
-        """Code and pages first, then the shallower, then by name."""
-        return (self.relative.suffix.lower() not in SOURCE, len(self.relative.parts), str(self.relative))
+        """Code and pages first, then settings and data, then the rest; within each, the shallower first."""
+        suffix = self.relative.suffix.lower()
+        tier = next((number for number, suffixes in enumerate(TIERS) if suffix in suffixes), len(TIERS))
+        return (tier, len(self.relative.parts), str(self.relative))
 
 
 class _Budget:
