@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..data.exercise import current
+from .form_page import URL_FOR_LOGIN
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -86,7 +87,7 @@ REPOINT_ACTION = """(form, [origin, prefix]) => {
     const url = new URL(action.trim(), 'http://localhost:5000/login.html');
     form.setAttribute('action', origin + prefix + url.pathname + url.search);
 }"""
-_JINJA_URL_FOR_LOGIN = re.compile(rb"""\{\{\s*url_for\(\s*['"]login['"]\s*\)\s*\}\}""")
+_JINJA_URL_FOR_LOGIN = re.compile(URL_FOR_LOGIN.encode())
 
 
 def confined_context(browser: Any, live_url: str) -> Any:

@@ -26,7 +26,9 @@ def page_url() -> str:
     return f"http://localhost:5000/{current().form}"
 
 
-_JINJA_URL_FOR_LOGIN = re.compile(r"""^\{\{\s*url_for\(\s*['"]login['"]\s*\)\s*\}\}$""")
+# A login.html the app renders as a template: ``{{ url_for('login') }}``, with keyword arguments or not.
+URL_FOR_LOGIN = r"""\{\{\s*url_for\(\s*['"]login['"]\s*(?:,[^()]*)?\)\s*\}\}"""
+_JINJA_URL_FOR_LOGIN = re.compile(f"^{URL_FOR_LOGIN}$")
 _CHARSET_IN_CONTENT = re.compile(r"charset\s*=\s*['\"]?\s*utf-?8", re.IGNORECASE)
 MAX_PAGE = 1 << 20
 # How much of login.html is parsed (characters, start tags): see pages.WELCOME_PAGE_PARSED. A lesson's form
@@ -191,14 +193,12 @@ def _parse_forms(raw: bytes) -> tuple[list[Form], str | None]:
 
 
 def find_form_page(folder: Path) -> Path | None:
-    """``login.html`` (the exercise's form page) in a submission folder or its ``templates/``; else the
+    """``login.html`` (the exercise's form page) in a submission folder, else in its ``templates/``, else the
     shallowest one in the folders below, a ``templates/`` one first: ``app/templates/login.html`` in the
-    package layout of Flask's own tutorial. Never through a link; at most ``FORM_PAGE_NAMES`` names read,
-    ``FORM_PAGE_DEPTH`` folders down, none of those the copy leaves out."""
+    package layout of Flask's own tutorial. In any letter case (``Login.html``, made on Windows or macOS,
+    opens in a browser as the lesson has it), the exact name first. Never through a link; at most
+    ``FORM_PAGE_NAMES`` names read, ``FORM_PAGE_DEPTH`` folders down, none of those the copy leaves out."""
     name = current().form
-    for candidate in (folder / name, folder / "templates" / name):
-        if candidate.is_file() and not candidate.is_symlink():
-            return candidate
     found: list[Path] = []
     pending = deque([(folder, 0)])
     read = 0
@@ -210,10 +210,14 @@ def find_form_page(folder: Path) -> Path | None:
                     read += 1
                     if passed_over(entry):
                         continue
-                    if entry.name == name and entry.is_file(follow_symlinks=False):
+                    if entry.name.lower() == name.lower() and entry.is_file(follow_symlinks=False):
                         found.append(Path(entry.path))
                     elif depth < FORM_PAGE_DEPTH and entry.is_dir(follow_symlinks=False):
                         pending.append((Path(entry.path), depth + 1))
         except OSError:
             continue
-    return min(found, key=lambda page: (len(page.parts), page.parent.name != "templates", str(page)), default=None)
+    return min(
+        found,
+        key=lambda page: (len(page.parts), page.parent.name.lower() != "templates", page.name != name, str(page)),
+        default=None,
+    )
