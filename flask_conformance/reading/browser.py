@@ -8,6 +8,7 @@ Playwright drives it, and is imported only when a browser check runs.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -29,8 +30,18 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def text_fields(name: str | None = None) -> str:
+    """What a person can type a name into (a disabled field is not), named ``name`` only if given."""
+    named = f"[name={json.dumps(name)}]" if name is not None else ""
+    return ", ".join(
+        f"{kind}{named}:enabled" for kind in ("input[type=text]", "input[type=search]", "input:not([type])")
+    )
+
+
 # What a person can type into and click: a disabled control is neither.
-TEXT_FIELD = "input[type=text]:enabled, input[type=search]:enabled, input:not([type]):enabled"
+TEXT_FIELD = text_fields()
 SUBMIT = (
     "input[type=submit]:enabled, input[type=image]:enabled, button[type=submit]:enabled, button:not([type]):enabled"
 )
@@ -199,12 +210,17 @@ def _walk(page: Any, form_html: bytes, live_url: str, name: str, method: str | N
     forms = page.locator("form").filter(has=page.locator(TEXT_FIELD))
     if forms.count() == 0:
         return Walk(page.url, page.content(), page.inner_text("body"), "login.html has no form with a text field")
-    form = forms.first
+    # As a person reads the page: the name goes into the field for it, in the form that has one, whatever
+    # fields come first; into the first text field where none is named so (the mistake shows).
+    named = text_fields(current().field)
+    with_field = page.locator("form").filter(has=page.locator(named))
+    form = with_field.first if with_field.count() else forms.first
     form.evaluate(REPOINT_ACTION, [origin, prefix])
     if method is not None:
         form.evaluate("(form, method) => form.setAttribute('method', method)", method)
     stage.append("typing the name")
-    form.locator(TEXT_FIELD).first.fill(name)
+    field = form.locator(named)
+    (field if field.count() else form.locator(TEXT_FIELD)).first.fill(name)
     stage.append("clicking submit")
     submit = form.locator(SUBMIT)
     if submit.count() == 0:
