@@ -174,6 +174,7 @@ def test_a_correct_app_one_zip_folder_down_passes(pytester, tmp_path):
         ({"a/app.py": "", "b/app.py": ""}, "."),  # two folders: which one is not the kit's guess
         ({"templates/login.html": ""}, "."),  # a Flask folder, not a wrapper
         ({"a/b/c/d/app.py": ""}, "a/b/c"),  # three wrappers opened at most
+        ({"flaskr/__init__.py": "", "flaskr/templates/login.html": ""}, "."),  # a package: Flask's tutorial
     ],
 )
 def test_only_a_folder_that_just_wraps_another_is_opened(tmp_path, layout, opened):

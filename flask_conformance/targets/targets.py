@@ -116,8 +116,8 @@ def _only_folder(folder: Path) -> Path | None:
                     folders.append(Path(entry.path))
     except OSError:
         return None
-    if len(folders) != 1 or folders[0].name in RESOURCE_FOLDERS:
-        return None
+    if len(folders) != 1 or folders[0].name in RESOURCE_FOLDERS or (folders[0] / "__init__.py").exists():
+        return None  # a package is the app itself (``flask --app flaskr``), imported from the folder above
     return folders[0]
 
 

@@ -212,10 +212,17 @@ def _from_attribute(module: Any, attribute: str, where: str) -> Callable[..., An
 def _load_folder(folder: Path) -> tuple[Callable[..., Any], str]:
     candidates = folder_candidates(folder)
     if not candidates:
-        raise LoadError(
-            f"no Python file in the folder is called app.py or mentions Flask. Put the app in app.py."
-            f"{by_hand(f'{folder}/file.py')}"
-        )
+        package = flask_package(folder)
+        if package is None:
+            raise LoadError(
+                "no Python file in the folder is called app.py or mentions Flask, and no package of it (a "
+                f"folder with __init__.py) does. Put the app in app.py.{by_hand(f'{folder}/file.py')}"
+            )
+        # Flask's own tutorial layout, run as `flask --app flaskr run`: the package, imported from the folder.
+        os.chdir(folder)
+        sys.path.insert(0, str(folder))
+        module = _guarded(f"{package}/__init__.py", lambda: importlib.import_module(package))
+        return find_app(module, None, package)
     errors: list[str] = []
     found: list[tuple[Callable[..., Any], str]] = []
     for candidate in candidates:
@@ -239,17 +246,26 @@ def _load_folder(folder: Path) -> tuple[Callable[..., Any], str]:
     )
 
 
+def flask_package(folder: Path) -> str | None:
+    """The first package directly in ``folder`` (by name) whose ``__init__.py`` mentions Flask."""
+    for init in sorted(folder.glob("*/__init__.py")):
+        if init.parent.name.isidentifier() and init.is_file() and _mentions_flask(init):
+            return init.parent.name
+    return None
+
+
+def _mentions_flask(path: Path) -> bool:
+    try:
+        with path.open("rb") as source:
+            return b"flask" in source.read(1 << 20).lower()
+    except OSError:
+        return False
+
+
 def folder_candidates(folder: Path) -> list[Path]:
     """Top-level ``.py`` files with a conventional name or that mention Flask, conventional names first."""
     files = sorted(path for path in folder.glob("*.py") if path.is_file())
-
-    def mentions_flask(path: Path) -> bool:
-        try:
-            return "flask" in path.read_text(encoding="utf-8", errors="replace").lower()
-        except OSError:
-            return False
-
-    flask_files = [path for path in files if path.name in CONVENTIONAL_FILES or mentions_flask(path)]
+    flask_files = [path for path in files if path.name in CONVENTIONAL_FILES or _mentions_flask(path)]
     return sorted(
         flask_files,
         key=lambda path: (
