@@ -180,16 +180,16 @@ def read_page(path: Path) -> bytes:
 
 
 def parse_form_page(path: Path) -> FormPage:
-    raw = read_page(path)
-    forms, meta_charset = _parse_forms(raw)
-    return FormPage(path, forms, meta_charset, browser_decoded(raw, "utf-8")[1])
+    return FormPage(path, *_parse_forms(read_page(path)))
 
 
 @functools.lru_cache(maxsize=4)  # each form check reads the same page
-def _parse_forms(raw: bytes) -> tuple[list[Form], str | None]:
+def _parse_forms(raw: bytes) -> tuple[list[Form], str | None, str | None]:
+    """The page's forms, its declared charset and the encoding its byte order mark fixes."""
     # Without a byte order mark, as UTF-8: the markup a form needs is ASCII in every encoding a browser guesses.
-    root = parse_html(browser_decoded(raw, "utf-8")[0], FORM_PAGE_PARSED)
-    return _forms(root), _meta_charset(root)
+    text, byte_order_mark = browser_decoded(raw, "utf-8")
+    root = parse_html(text, FORM_PAGE_PARSED)
+    return _forms(root), _meta_charset(root), byte_order_mark
 
 
 def find_form_page(folder: Path) -> Path | None:

@@ -140,7 +140,9 @@ def _listing(root: Path, only: tuple[str, ...], budget: _Budget) -> tuple[list[_
 def passed_over(entry: os.DirEntry[str]) -> bool:
     """What a search for the app's files never looks into: what the copy leaves out (``IGNORED_NAMES``,
     virtual environments) and hidden entries."""
-    return entry.name in IGNORED_NAMES or entry.name.startswith(".") or is_environment(Path(entry.path))
+    if entry.name in IGNORED_NAMES or entry.name.startswith("."):
+        return True
+    return entry.is_dir(follow_symlinks=False) and is_environment(Path(entry.path))
 
 
 def is_environment(folder: Path) -> bool:

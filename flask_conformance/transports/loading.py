@@ -88,14 +88,19 @@ def load_app(spec: AppSpec) -> tuple[Callable[..., Any], str]:
     """Import the app a spec names; returns it with a description such as ``app.py:app``."""
     with clean_import_state():
         if spec.module is not None:
-            sys.path.insert(0, str(spec.search_path or os.getcwd()))
-            module = _guarded(spec.module, lambda: importlib.import_module(str(spec.module)))
+            module = _import_module(spec.module, spec.search_path or Path.cwd(), spec.module)
             return find_app(module, spec.attribute, spec.module)
         assert spec.path is not None
         if spec.path.is_dir():
             return _load_folder(spec.path)
         module = import_file(spec.path)
         return find_app(module, spec.attribute, spec.path.name)
+
+
+def _import_module(name: str, folder: Path, where: str) -> Any:
+    """Import the module or package ``name``, ``folder`` first on ``sys.path``; ``where`` names it in errors."""
+    sys.path.insert(0, str(folder))
+    return _guarded(where, lambda: importlib.import_module(name))
 
 
 def import_file(path: Path) -> Any:
@@ -220,9 +225,7 @@ def _load_folder(folder: Path) -> tuple[Callable[..., Any], str]:
             )
         # Flask's own tutorial layout, run as `flask --app flaskr run`: the package, imported from the folder.
         os.chdir(folder)
-        sys.path.insert(0, str(folder))
-        module = _guarded(f"{package}/__init__.py", lambda: importlib.import_module(package))
-        return find_app(module, None, package)
+        return find_app(_import_module(package, folder, f"{package}/__init__.py"), None, package)
     errors: list[str] = []
     found: list[tuple[Callable[..., Any], str]] = []
     for candidate in candidates:
