@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import socketserver
 import threading
 
 import pytest
 from flask import Flask
 
+from conftest import IMPLEMENTATIONS
 from flask_conformance.data.exchange import Request
 from flask_conformance.sandbox.sandbox import SandboxTransport
-from flask_conformance.transports.loading import AppSpec
+from flask_conformance.transports.loading import AppSpec, load_app
 from flask_conformance.transports.transport import HttpTransport, WsgiTransport
 from reference_app.lesson.app import app
 
@@ -106,3 +108,59 @@ def test_an_exception_is_told_to_the_request_that_raised_it():
         thread.join(timeout=60)
     transport.close()
     assert seen == []
+
+
+def _no_status(line: str) -> str:
+    return (
+        f"the app answered with the status line {line!r}, which is no HTTP status: a status is a number from 100 to 599"
+    )
+
+
+@pytest.mark.parametrize("kind", ["wsgi", "sandbox"])
+def test_a_status_that_is_no_number_is_told_as_such(kind):
+    """``return 'welcome %s', name``: Werkzeug makes the name the status line '0 alice'. It was told as "no answer
+    ()", and a status of 1000 as a frame of the wrong shape, which cost the sandbox a restart."""
+    spec = AppSpec(path=IMPLEMENTATIONS / "mistakes" / "comma_for_percent.py")
+    if kind == "wsgi":
+        carrier = WsgiTransport(load_app(spec)[0])
+    else:
+        carrier = SandboxTransport(spec)
+        carrier.start()
+    try:
+        response = carrier.handle_request(Request("GET", "/success/alice"))
+        assert (response.status, response.error) == (0, _no_status("0 alice"))
+        assert carrier.handle_request(Request("GET", "/login", "nm=bob")).status == 302  # the app goes on
+        if isinstance(carrier, SandboxTransport):
+            assert carrier.crashes == 0
+    finally:
+        carrier.close()
+
+
+def _raw_server(status_line: bytes) -> tuple[str, socketserver.TCPServer]:
+    """A server that answers every request with ``status_line`` and an empty body, as no WSGI server would."""
+
+    class Answer(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                pass
+            self.wfile.write(status_line + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Answer)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize(
+    ("line", "told"),
+    [("HTTP/1.1 0 alice", "0 alice"), ("HTTP/1.1 1000 UNKNOWN", "1000 UNKNOWN"), ("HTTP/1.1 700 X", "700 X")],
+)
+def test_a_live_server_whose_status_is_no_number_is_told_as_such(method, line, told):
+    url, server = _raw_server(line.encode())
+    try:
+        response = HttpTransport(url).handle_request(Request(method, "/success/alice"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (response.status, response.error) == (0, _no_status(told))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 
 Headers = tuple[tuple[str, str], ...]
@@ -115,6 +116,28 @@ def browser_encoding(label: str) -> str:
     except (LookupError, ValueError):
         return "utf-8"
     return name if name in BROWSER_ENCODINGS else "utf-8"
+
+
+# A status is three digits, 100 to 599 (RFC 9110, 15), then a space and a reason, or nothing.
+_STATUS = re.compile(r"([1-5][0-9]{2})(?: |$)")
+STATUS_SHOWN = 80
+
+
+def status_code(line: object) -> int | None:
+    """The code of a status line without its HTTP version (``302 FOUND``), None when it carries none: Werkzeug
+    turns a view's status that is no number (``return page, name``) into ``0 <text>``, and sends it so."""
+    match = _STATUS.match(str(line))
+    return int(match.group(1)) if match else None
+
+
+def not_a_status(line: object) -> Response:
+    """No answer, saying why: the app's status line carries no HTTP status."""
+    shown = str(line).strip()[:STATUS_SHOWN]
+    return Response(
+        0,
+        error=f"the app answered with the status line {shown!r}, which is no HTTP status: a status "
+        "is a number from 100 to 599",
+    )
 
 
 def find_header(headers: Headers, name: str) -> str | None:

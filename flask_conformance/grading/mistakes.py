@@ -201,6 +201,15 @@ CATALOGUE = (
         r"Your app raised TemplateNotFound: (?P<template>\S+)",
     ),
     _mistake(
+        "text-as-status",
+        "`return 'welcome %s', name`: a comma where `%` belongs",
+        "Your view returns a pair, and Flask takes its second item for the page's HTTP status: here {value}, "
+        "which is no status, so no browser shows the page. Is a comma where `%` belongs, `return 'welcome %s', "
+        "name` for the lesson's `return 'welcome %s' % name`?",
+        {"WELCOME", "HEAD-SUCCESS", "NAMES-POST", "NAMES-GET"},
+        r"the status line (?P<quote>['\"])0 (?P<value>.*?)(?P=quote), which is no HTTP status",
+    ),
+    _mistake(
         "greeting-text",
         "the name is shown, in other words than `welcome <name>`",
         "The page should say `welcome <name>` and nothing else around the name, as the lesson's "

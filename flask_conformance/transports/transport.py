@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote_to_bytes, urlsplit
 
-from ..data.exchange import Request, Response
+from ..data.exchange import Request, Response, not_a_status, status_code
 from .raised import raised
 
 MAX_BODY = 1 << 20
@@ -90,7 +90,9 @@ class WsgiTransport:
         except Exception as error:  # the app's own crash is a 500 on a real server
             self._raised.exception = error
             return Response(500, (), b"", error=f"the app raised {type(error).__name__}: {error}")
-        code = int(status.split(None, 1)[0])
+        code = status_code(status)
+        if code is None:
+            return not_a_status(status)
         return Response(code, tuple(headers.items()), bytes(body[:MAX_BODY]))
 
     def close(self) -> None:
@@ -185,7 +187,14 @@ class HttpTransport:
             body = answer.read(MAX_BODY)
             if cut.is_set():
                 raise TimeoutError
+            if status_code(answer.status) is None:
+                return not_a_status(f"{answer.status} {answer.reason}")
             return Response(answer.status, tuple(answer.getheaders()), body)
+        except http.client.BadStatusLine as error:
+            version, _, line = str(error.args[0] if error.args else "").partition(" ")
+            if version.startswith("HTTP/") and not isinstance(error, http.client.RemoteDisconnected):
+                return not_a_status(line)  # HTTP, with a code that is not three digits
+            return self._no_answer(error, cut.is_set())
         except (OSError, http.client.HTTPException) as error:
             return self._no_answer(error, cut.is_set())
         finally:
@@ -211,13 +220,16 @@ class HttpTransport:
             return self._no_answer(error)
         head, separator, body = data.partition(b"\r\n\r\n")
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
-        parts = status_line.split(None, 2)
-        if not separator or len(parts) < 2 or not parts[1].isdigit():
+        version, _, line = status_line.partition(" ")
+        if not separator or not version.startswith("HTTP/"):
             return Response(0, error="the server's answer to HEAD is not HTTP")
+        code = status_code(line)
+        if code is None:
+            return not_a_status(line)
         headers = tuple(
             (key.strip(), value.strip()) for key, _, value in (line.partition(":") for line in header_lines) if key
         )
-        return Response(int(parts[1]), headers, body[:MAX_BODY])
+        return Response(code, headers, body[:MAX_BODY])
 
     def _no_answer(self, error: Exception, cut: bool = False) -> Response:
         """Why nothing (whole) came back, in the student's terms; ``cut``: the deadline ended the answer."""
