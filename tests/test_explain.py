@@ -42,6 +42,8 @@ def test_explain_prints_the_requirement_its_source_its_tests_and_its_causes():
         "  request-attribute: AttributeError: `request.arg`, `request.from`, ...\n"
         "  missing-return: TypeError: a view returns None (no `else:` for GET)\n"
         "  url-for-endpoint: BuildError: `url_for` given a URL or an unknown view\n"
+        "  url-for-no-value: BuildError: `url_for('success', name=None)`: the name read from where the request has "
+        "none\n"
         "  redirect-status: a 301, 307 or 308 where `redirect()` gives 302\n"
         "  template-missing: TemplateNotFound: no `templates/` folder beside the app\n"
     )

@@ -167,7 +167,18 @@ CATALOGUE = (
         "`url_for` was given {endpoint}, which names no view: it takes the name of the view function "
         "(`success`), not a URL or a page title.",
         _FLOW,
-        r"Your app raised BuildError: Could not build url for endpoint '(?P<endpoint>[^']+)'",
+        r"Your app raised BuildError: Could not build url for endpoint '(?P<endpoint>[^']+)'"
+        r"(?!\. Did you forget to specify values)",
+    ),
+    _mistake(
+        "url-for-no-value",
+        "BuildError: `url_for('success', name=None)`: the name read from where the request has none",
+        "`url_for` got no value for {values}: the variable you gave it is None. `request.form.get('nm')` and "
+        "`request.args.get('nm')` give None when the request does not carry the field: a GET carries `nm` in "
+        "the query string (`request.args`), a POST in its form (`request.form`).",
+        _FLOW,
+        r"Your app raised BuildError: Could not build url for endpoint '[^']+'\. "
+        r"Did you forget to specify values \[(?P<values>[^\]\n]+)\]\?",
     ),
     _mistake(
         "redirect-status",

@@ -1,0 +1,17 @@
+# The GET branch reads the name from the form, which a GET does not carry: user is None, and
+# url_for("success", name=None) raises BuildError ("Did you forget to specify values ['name']?").
+from flask import Flask, redirect, url_for, request
+app = Flask(__name__)
+
+@app.route('/success/<name>')
+def success(name):
+   return 'welcome %s' % name
+
+@app.route('/login',methods = ['POST', 'GET'])
+def login():
+   if request.method == 'POST':
+      user = request.form['nm']
+      return redirect(url_for('success',name = user))
+   else:
+      user = request.form.get('nm')
+      return redirect(url_for('success',name = user))
