@@ -191,8 +191,10 @@ class HttpTransport:
                 return not_a_status(f"{answer.status} {answer.reason}")
             return Response(answer.status, tuple(answer.getheaders()), body)
         except http.client.BadStatusLine as error:
-            version, _, line = str(error.args[0] if error.args else "").partition(" ")
-            if version.startswith("HTTP/") and not isinstance(error, http.client.RemoteDisconnected):
+            received = str(error.args[0] if error.args else "")
+            version, _, line = received.partition(" ")
+            whole = received.endswith("\n") and not cut.is_set()  # not a line the deadline cut short
+            if whole and version.startswith("HTTP/") and not isinstance(error, http.client.RemoteDisconnected):
                 return not_a_status(line)  # HTTP, with a code that is not three digits
             return self._no_answer(error, cut.is_set())
         except (OSError, http.client.HTTPException) as error:
