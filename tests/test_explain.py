@@ -44,6 +44,7 @@ def test_explain_prints_the_requirement_its_source_its_tests_and_its_causes():
         "  url-for-endpoint: BuildError: `url_for` given a URL or an unknown view\n"
         "  url-for-no-value: BuildError: `url_for('success', name=None)`: the name read from where the request has "
         "none\n"
+        "  url-for-keyword: BuildError: `url_for('success', name=...)` for a route `/success/<username>`\n"
         "  redirect-status: a 301, 307 or 308 where `redirect()` gives 302\n"
         "  template-missing: TemplateNotFound: no `templates/` folder beside the app\n"
     )

@@ -168,7 +168,7 @@ CATALOGUE = (
         "(`success`), not a URL or a page title.",
         _FLOW,
         r"Your app raised BuildError: Could not build url for endpoint '(?P<endpoint>[^']+)'"
-        r"(?!\. Did you forget to specify values)",
+        r"(?![^\n]*Did you forget to specify values)",
     ),
     _mistake(
         "url-for-no-value",
@@ -178,6 +178,15 @@ CATALOGUE = (
         "the query string (`request.args`), a POST in its form (`request.form`).",
         _FLOW,
         r"Your app raised BuildError: Could not build url for endpoint '[^']+'\. "
+        r"Did you forget to specify values \[(?P<values>[^\]\n]+)\]\?",
+    ),
+    _mistake(
+        "url-for-keyword",
+        "BuildError: `url_for('success', name=...)` for a route `/success/<username>`",
+        "`url_for` was given {given}, and the route of that view takes {values}: each keyword must be the name "
+        "between `<` and `>` in the route, as `url_for('success', name=user)` for `/success/<name>`.",
+        _FLOW,
+        r"Your app raised BuildError: Could not build url for endpoint '[^']+' with values \[(?P<given>[^\]\n]+)\]\. "
         r"Did you forget to specify values \[(?P<values>[^\]\n]+)\]\?",
     ),
     _mistake(
