@@ -162,6 +162,24 @@ CATALOGUE = (
         r"Your app raised TypeError: The view function for '(?P<view>[^']+)' did not return a valid response",
     ),
     _mistake(
+        "form-page-on-get",
+        "GET /login shows a form instead of reading `?nm=` and redirecting",
+        "Your GET /login answers with a form and does not read `?nm=`. In the lesson, GET /login is what "
+        "the form sends once its method is GET, so the GET branch reads the name, `request.args.get('nm')`, "
+        "and redirects as the POST branch does; login.html is opened in the browser as a file.",
+        {"LOGIN-GET"},
+        r"^LOGIN-GET: .* should redirect to the welcome page\. It got: 200, body '(?![^'\n]*alice)[^'\n]*<form",
+    ),
+    _mistake(
+        "no-redirect",
+        "/login answers the welcome itself, with 200, instead of redirecting",
+        "Your /login answers the welcome page itself: the lesson's /login redirects to it, "
+        "`return redirect(url_for('success', name=user))`, and the `success` view says welcome, so that the "
+        "page's URL names who is welcome.",
+        {"LOGIN-GET", "LOGIN-POST"},
+        r"^LOGIN-(?:GET|POST): .* should redirect to the welcome page\. It got: 200, body '[^'\n]*alice",
+    ),
+    _mistake(
         "url-for-endpoint",
         "BuildError: `url_for` given a URL or an unknown view",
         "`url_for` was given {endpoint}, which names no view: it takes the name of the view function "
