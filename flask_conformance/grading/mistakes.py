@@ -154,6 +154,25 @@ CATALOGUE = (
         r"^(?:LOGIN-POST|POST-FORM): POST /login .* It got: 400\b",
     ),
     _mistake(
+        "query-on-post",
+        "POST reads the name from the query string: `request.args` or `request.values`",
+        "Your POST /login takes the name from the query string: a POST carries the form's `nm` in its body, "
+        "read with `request.form['nm']`. `request.args` is the query string, and `request.values` lets the "
+        "query string win over the form.",
+        {"POST-NOT-QUERY"},
+        r"^POST-NOT-QUERY: POST /login\?nm=alice with nm=bob in the form should redirect to /success/bob\b.*"
+        r"It got: 30[0-9], Location: \S*/success/alice\b",
+    ),
+    _mistake(
+        "body-on-get",
+        "GET reads the name from a request body: `request.form`",
+        "Your GET /login takes the name from a request body, `request.form`: a GET (the form with "
+        "`method=\"get\"`, a link) carries `nm` in the query string, read with `request.args.get('nm')`.",
+        {"GET-NOT-BODY"},
+        r"^GET-NOT-BODY: GET /login\?nm=alice with nm=bob in a body should redirect to /success/alice\b.*"
+        r"It got: 30[0-9], Location: \S*/success/bob\b",
+    ),
+    _mistake(
         "missing-return",
         "TypeError: a view returns None (no `else:` for GET)",
         "The view {view} ends without a `return` for some requests: is the `else:` branch, the GET one, "
@@ -190,10 +209,10 @@ CATALOGUE = (
     ),
     _mistake(
         "url-for-no-value",
-        "BuildError: `url_for('success', name=None)`: the name read from where the request has none",
-        "`url_for` got no value for {values}: the variable you gave it is None. `request.form.get('nm')` and "
-        "`request.args.get('nm')` give None when the request does not carry the field: a GET carries `nm` in "
-        "the query string (`request.args`), a POST in its form (`request.form`).",
+        "BuildError: `url_for('success', name=None)`: the name read from a field the request lacks",
+        "`url_for` got no value for {values}: the variable you gave it is None. `.get()` on `request.args` or "
+        "`request.form` gives None when the request does not carry that field: check its name, `nm`, and where "
+        "the method carries it: a GET in the query string (`request.args`), a POST in its form (`request.form`).",
         _FLOW,
         r"Your app raised BuildError: Could not build url for endpoint '[^']+'\. "
         r"Did you forget to specify values \[(?P<values>[^\]\n]+)\]\?",

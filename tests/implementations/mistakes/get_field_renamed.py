@@ -1,5 +1,5 @@
-# The GET branch reads the name from the form, which a GET does not carry: user is None, and
-# url_for("success", name=None) raises BuildError ("Did you forget to specify values ['name']?").
+# The GET branch reads a field the request does not carry (name, not nm): user is None, and
+# url_for('success', name=None) raises BuildError ("Did you forget to specify values ['name']?").
 from flask import Flask, redirect, url_for, request
 app = Flask(__name__)
 
@@ -13,5 +13,5 @@ def login():
       user = request.form['nm']
       return redirect(url_for('success',name = user))
    else:
-      user = request.form.get('nm')
+      user = request.args.get('name')
       return redirect(url_for('success',name = user))
