@@ -22,6 +22,18 @@ EXPECTED = {
     "import_os_exit.py": "exited while it was being imported (exit status 0)",
     "import_hangs.py": "did not finish importing within 2 s",
     "import_eats_memory.py": "ran out of memory",
+    # a module of their own that lacks a name is no package's name; its path is theirs, not the sandbox's
+    "imports_missing_name": (
+        "importing app.py raised ImportError: cannot import name 'greeting' from 'helpers' (helpers.py). Fix that "
+        "line, then run `python app.py` to check.\n"
+        "    app.py, line 3: from helpers import greeting"
+    ),
+    # `python flask.py` fails so too; the advice was "Fix that line", and the line is the lesson's own
+    "named_flask": (
+        "importing flask.py raised ImportError: your file flask.py has the name of the package `flask`, so "
+        "importing `flask` finds your file instead of the package. Rename it (to app.py, for example).\n"
+        "    flask.py, line 2: from flask import Flask, redirect, url_for, request"
+    ),
 }
 # As a batch grades (no browser), with a short wait for an import: test_feedback_snapshots.py shares these runs.
 SANDBOXED = ("--startup-timeout", "2", "-m", "not browser")

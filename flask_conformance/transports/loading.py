@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import importlib
+import importlib.machinery
 import importlib.util
 import os
 import re
@@ -151,10 +152,33 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
                 f"or take the value from the request.{frames}"
             ) from None
         detail = f": {where_raised.message}" if where_raised.message else ""
+        shadow = _shadowing_file(error)
+        if shadow:
+            raise LoadError(
+                f"importing {where} raised {where_raised.kind}: your file {shadow} has the name of the package "
+                f"`{Path(shadow).stem}`, so importing `{Path(shadow).stem}` finds your file instead of the package. "
+                f"Rename it (to app.py, for example).{frames}"
+            ) from None
         raise LoadError(
             f"importing {where} raised {where_raised.kind}{detail}. Fix that line, then run `python {where}` to "
             f"check.{frames}"
         ) from None
+
+
+def _shadowing_file(error: BaseException) -> str | None:
+    """The student's file, relative to their folder, that an ImportError shows standing in for a package of
+    the same name: a ``flask.py`` of their own, which ``from flask import Flask`` then imports."""
+    if not isinstance(error, ImportError) or not error.name or not error.path:
+        return None
+    path = Path(error.path)
+    folder = Path.cwd()  # the loader runs in the submission's folder
+    name = error.name.split(".")[0]
+    if path.stem != name or not path.is_relative_to(folder):
+        return None
+    elsewhere = [entry for entry in sys.path if entry and not Path(entry).resolve().is_relative_to(folder)]
+    if importlib.machinery.PathFinder.find_spec(name, elsewhere) is None:
+        return None  # their own module, which lacks what is imported from it: not a package's name
+    return str(path.relative_to(folder))
 
 
 def _is_flask(value: object) -> bool:

@@ -20,14 +20,18 @@ def raised(error: BaseException, root: Path | None) -> Raised:
         relative = _relative(frame.filename, root)
         if relative is not None:
             frames.append((relative, frame.lineno or 0, (frame.line or "").strip()[:MAX_TEXT]))
-    return Raised(type(error).__name__[:MAX_TEXT], _message(error), tuple(frames[-MAX_FRAMES:]))
+    return Raised(type(error).__name__[:MAX_TEXT], _message(error, root), tuple(frames[-MAX_FRAMES:]))
 
 
-def _message(error: BaseException) -> str:
+def _message(error: BaseException, root: Path | None) -> str:
+    """The exception's message, with the submission's files named as the student names them: relative to
+    their folder, never under the sandbox's /app (``cannot import name 'x' from 'helpers' (/app/helpers.py)``)."""
     try:
         text = str(error)
     except Exception:  # the submission's own exception class, whose __str__ fails in turn
         text = ""
+    if root is not None:
+        text = text.replace(f"{root.as_posix().rstrip('/')}/", "")
     return " ".join(text.split())[:MAX_TEXT]
 
 
