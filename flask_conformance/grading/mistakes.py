@@ -21,6 +21,8 @@ _FLOW = frozenset(
     | {"REDIRECT-STATUS", "REDIRECT-TARGET", "WELCOME", "NAMES-POST", "NAMES-GET"}
 )
 _EVERYTHING = _FLOW | {"LOGIN-405", "SUCCESS-405", "HEAD-LOGIN", "HEAD-SUCCESS", "OPTIONS"}
+# The requirements that ask the welcome page for a name: what its view does wrong shows in these.
+_WELCOME_PAGE = frozenset({"WELCOME", "HEAD-SUCCESS", "NAMES-POST", "NAMES-GET"})
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,14 @@ CATALOGUE = (
         r"(?:^WELCOME: .* It got: 404\b|the lesson's /success/<name> route should exist)",
     ),
     _mistake(
+        "view-parameter",
+        "`def success(user):` for `@app.route('/success/<name>')`",
+        "The route passes {name} to the view {view}, whose parameter has another name: name a view's "
+        "parameters as the route's variables, `def success(name):` for `@app.route('/success/<name>')`.",
+        _WELCOME_PAGE,
+        r"Your app raised TypeError: (?:\w+\.)*(?P<view>\w+)\(\) got an unexpected keyword argument '(?P<name>\w+)'",
+    ),
+    _mistake(
         "template-missing",
         "TemplateNotFound: no `templates/` folder beside the app",
         "Flask looks for {template} in a folder called `templates` next to your app, and it is not there.",
@@ -263,7 +273,7 @@ CATALOGUE = (
         "Your view returns a pair, and Flask takes its second item for the page's HTTP status: here {value}, "
         "which is no status, so no browser shows the page. Is a comma where `%` belongs, `return 'welcome %s', "
         "name` for the lesson's `return 'welcome %s' % name`?",
-        {"WELCOME", "HEAD-SUCCESS", "NAMES-POST", "NAMES-GET"},
+        _WELCOME_PAGE,
         r"the status line (?P<quote>['\"])0 (?P<value>.*?)(?P=quote), which is no HTTP status",
     ),
     _mistake(
