@@ -38,6 +38,7 @@ def test_explain_prints_the_requirement_its_source_its_tests_and_its_causes():
         "When it fails, the likely causes the kit recognises:\n"
         "  input-at-import: `input()` at module level: the import waits for a typist\n"
         "  missing-import: NameError for `request`, `redirect`, `url_for`, ...\n"
+        "  undefined-name: NameError for a name of the student's own: a typo, or a variable of another view\n"
         "  trailing-slash: `@app.route('/login/')`: a 308 to /login/\n"
         "  request-attribute: AttributeError: `request.arg`, `request.from`, ...\n"
         "  missing-return: TypeError: a view returns None (no `else:` for GET)\n"

@@ -72,6 +72,13 @@ def _mistake(
     return Mistake(key, looks_like, hint, frozenset(explains), re.compile(sign, re.MULTILINE), **extra)
 
 
+def _flask_exports(groups: dict[str, str]) -> bool:
+    """A name the student could import from Flask: a NameError for any other name is no missing import."""
+    import flask
+
+    return hasattr(flask, groups["name"])
+
+
 def _case_only(groups: dict[str, str]) -> bool:
     return groups["shown"] != groups["sent"] and groups["shown"].casefold() == groups["sent"].casefold()
 
@@ -107,6 +114,16 @@ CATALOGUE = (
         "lesson's `from flask import Flask, redirect, url_for, request`.",
         _EVERYTHING,
         r"(?:Your app|importing \S+) raised NameError: name '(?P<name>\w+)' is not defined",
+        holds=_flask_exports,
+    ),
+    _mistake(
+        "undefined-name",
+        "NameError for a name of the student's own: a typo, or a variable of another view",
+        "{name} is used where nothing of that name is defined: is it misspelt, or defined in another view or "
+        "branch? A view's variables are its own; the name the route passes in is the view's parameter.",
+        _EVERYTHING,
+        r"(?:Your app|importing \S+) raised NameError: name '(?P<name>\w+)' is not defined",
+        holds=lambda groups: not _flask_exports(groups),
     ),
     _mistake(
         "login-route-missing",
