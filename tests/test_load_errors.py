@@ -28,6 +28,13 @@ EXPECTED = {
         "line, then run `python app.py` to check.\n"
         "    app.py, line 3: from helpers import greeting"
     ),
+    # no path of the grader's Flask, and where the name went
+    "imports_escape_from_flask.py": (
+        "importing imports_escape_from_flask.py raised ImportError: cannot import name 'escape' from 'flask'. "
+        "`escape` is no longer part of Flask: import it from markupsafe, which comes with Flask: "
+        "`from markupsafe import escape`.\n"
+        "    imports_escape_from_flask.py, line 2: from flask import Flask, redirect, url_for, request, escape"
+    ),
     # `python flask.py` fails so too; the advice was "Fix that line", and the line is the lesson's own
     "named_flask": (
         "importing flask.py raised ImportError: your file flask.py has the name of the package `flask`, so "
