@@ -28,6 +28,17 @@ EXPECTED = {
         "line, then run `python app.py` to check.\n"
         "    app.py, line 3: from helpers import greeting"
     ),
+    # the lesson's app saved by Notepad as "Unicode": Python reads no line of it, so there is no line to name
+    "saved_as_utf16": (
+        'app.py holds null bytes, which no Python source can: is it saved as UTF-16 (Notepad\'s "Unicode")? '
+        "Save it as UTF-8."
+    ),
+    "imports_uninstalled.py": (
+        "importing imports_uninstalled.py raised ModuleNotFoundError: No module named 'flask_wtf': `flask_wtf` is "
+        "neither a file of your submission nor a package the grader has (Flask, and what Flask needs). The lesson "
+        "needs no other package: remove that import, or hand in the file it names.\n"
+        "    imports_uninstalled.py, line 2: from flask_wtf import FlaskForm"
+    ),
     # no path of the grader's Flask, and where the name went
     "imports_escape_from_flask.py": (
         "importing imports_escape_from_flask.py raised ImportError: cannot import name 'escape' from 'flask'. "

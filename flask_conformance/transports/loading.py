@@ -128,9 +128,15 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
         return action()
     except SyntaxError as error:
         file = Path(error.filename or where).name
+        if "null bytes" in str(error.msg):  # a whole file saved as UTF-16, which Python cannot read either
+            raise LoadError(
+                f"{where} holds null bytes, which no Python source can: is it saved as UTF-16 (Notepad's "
+                '"Unicode")? Save it as UTF-8.'
+            ) from None
         shown = f"\n    {frame_text((file, error.lineno or 0, error.text.strip()[:MAX_TEXT]))}" if error.text else ""
+        at = f" at line {error.lineno}" if error.lineno else ""
         raise LoadError(
-            f"{where} has a syntax error at line {error.lineno}: {error.msg}. "
+            f"{where} has a syntax error{at}: {error.msg}. "
             f"Run `python -m py_compile {file}` to see it, and fix it.{shown}"
         ) from None
     except SystemExit as error:
@@ -158,6 +164,12 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
             raise LoadError(
                 f"importing {where} raised {where_raised.kind}{detail}. `{gone}` is no longer part of Flask: import "
                 f"it from markupsafe, which comes with Flask: `from markupsafe import {gone}`.{frames}"
+            ) from None
+        if isinstance(error, ModuleNotFoundError) and error.name:
+            raise LoadError(
+                f"importing {where} raised {where_raised.kind}{detail}: `{error.name}` is neither a file of your "
+                "submission nor a package the grader has (Flask, and what Flask needs). The lesson needs no other "
+                f"package: remove that import, or hand in the file it names.{frames}"
             ) from None
         shadow = _shadowing_file(error)
         if shadow:
