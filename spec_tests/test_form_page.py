@@ -36,11 +36,20 @@ def test_form_text_input(client, form_page):
     form = _form(client, form_page)
     field = client.exercise.field
     if not form.text_inputs(field):
-        names = [control.name for control in form.controls if control.name]
         client.fail(
             f'the form should have a text input named {field}: <input type="text" name="{field}">',
-            got=f"inputs named {names}" if names else "no named input",
+            got=_named_inputs(form),
         )
+
+
+def _named_inputs(form):
+    """What the form has in place of the field: its named controls, or a text input with an id and no name."""
+    names = [control.name for control in form.controls if control.name]
+    if names:
+        return f"inputs named {names}"
+    ids = [control.attributes.get("id") for control in form.controls if control.tag == "input"]
+    ids = [identifier for identifier in ids if identifier]
+    return f"an input with id={ids[0]!r} and no name" if ids else "no named input"
 
 
 @pytest.mark.requirement("FORM-SUBMIT")

@@ -311,6 +311,15 @@ CATALOGUE = (
         holds=_case_only,
     ),
     _mistake(
+        "field-id-not-name",
+        'login.html\'s text field has `id="nm"` and no `name`',
+        "Your form's text field has the id {id} and no name: a browser sends a field under its `name`, and "
+        'one without a name is not sent at all. Write `name="nm"` on the input; an id is for labels, '
+        "styles and scripts.",
+        {"FORM-INPUT"},
+        r"It got: an input with id='(?P<id>[^'\n]+)' and no name",
+    ),
+    _mistake(
         "field-renamed-in-form",
         "login.html's text field is not named `nm`",
         "Your form's text field is called {name}; the lesson's is `nm`, in login.html "
