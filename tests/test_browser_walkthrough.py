@@ -454,3 +454,34 @@ def test_a_script_that_fakes_the_walk_scores_as_the_wrong_form_it_hides(pytester
     messages = browser_messages(run)
     assert len(messages) == 4
     assert all("never sent the form to /login" in message for message in messages), messages
+
+
+# Type attributes as learners write them: absent, in capitals, with spaces, misspelt, empty, HTML's others.
+TYPES = [None, "text", "TEXT", " text ", "name", "", "search", "Email", "hidden", "submit ", "Submit", "number"]
+
+
+def test_the_kit_and_the_browser_agree_on_what_is_a_text_field_and_a_submit_button(tmp_path):
+    """A text field with type="name" is a text field to Chromium (an unknown type is HTML's default), which a
+    person can type into: the static checks and the walkthrough both took it for no field at all."""
+    from flask_conformance.reading.browser import SUBMIT, TEXT_FIELD
+    from flask_conformance.reading.form_page import parse_form_page
+
+    def attribute(kind: str | None) -> str:
+        return "" if kind is None else f' type="{kind}"'
+
+    inputs = "".join(f'<input name="i{number}"{attribute(kind)}>' for number, kind in enumerate(TYPES))
+    buttons = "".join(f'<button name="b{number}"{attribute(kind)}>b</button>' for number, kind in enumerate(TYPES))
+    markup = f"<form>{inputs}{buttons}</form>"
+    page_file = tmp_path / "login.html"
+    page_file.write_text(markup)
+    controls = parse_form_page(page_file).forms[0].controls
+    with chromium_page() as page:
+        page.set_content(markup)
+        types = page.eval_on_selector_all("input, button", "elements => elements.map(element => element.type)")
+        typed_into = page.eval_on_selector_all(TEXT_FIELD, "elements => elements.map(element => element.name)")
+        clicked = page.eval_on_selector_all(SUBMIT, "elements => elements.map(element => element.name)")
+    assert [control.type for control in controls] == types
+    assert typed_into == [
+        control.name for control in controls if control.tag == "input" and control.type in ("text", "search")
+    ]
+    assert clicked == [control.name for control in controls if control.type in ("submit", "image")]

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..data.exercise import current
-from .form_page import URL_FOR_LOGIN
+from .form_page import INPUT_TYPES, URL_FOR_LOGIN
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -32,18 +32,20 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# An input is a text or search field unless its type is another that HTML knows (FormPage's Control.type).
+_NOT_TEXT = "".join(f":not([type={kind} i])" for kind in sorted(INPUT_TYPES - {"text", "search"}))
+
+
 def text_fields(name: str | None = None) -> str:
     """What a person can type a name into (a disabled field is not), named ``name`` only if given."""
     named = f"[name={json.dumps(name)}]" if name is not None else ""
-    return ", ".join(
-        f"{kind}{named}:enabled" for kind in ("input[type=text]", "input[type=search]", "input:not([type])")
-    )
+    return f"input{named}{_NOT_TEXT}:enabled"
 
 
 # What a person can type into and click: a disabled control is neither.
 TEXT_FIELD = text_fields()
 SUBMIT = (
-    "input[type=submit]:enabled, input[type=image]:enabled, button[type=submit]:enabled, button:not([type]):enabled"
+    "input[type=submit i]:enabled, input[type=image i]:enabled, button:not([type=reset i]):not([type=button i]):enabled"
 )
 
 

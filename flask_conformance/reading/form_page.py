@@ -38,6 +38,15 @@ FORM_PAGE_DEPTH = 2  # folders below the submission's whose files are looked at:
 FORM_PAGE_NAMES = 5000
 
 
+# The types HTML gives an input and a button (HTML Living Standard, 4.10.5 and 4.10.6). Any other value,
+# matched without trimming, is the default to a browser: a text field (`type="name"`), a submit button.
+INPUT_TYPES = frozenset(
+    {"hidden", "text", "search", "tel", "url", "email", "password", "date", "month", "week", "time"}
+    | {"datetime-local", "number", "range", "color", "checkbox", "radio", "file", "submit", "image", "reset", "button"}
+)
+BUTTON_TYPES = frozenset({"submit", "reset", "button"})
+
+
 @dataclass
 class Control:
     tag: str
@@ -45,8 +54,11 @@ class Control:
 
     @property
     def type(self) -> str:
-        default = "submit" if self.tag == "button" else "text"
-        return (self.attributes.get("type") or default).strip().lower()
+        """The type a browser gives the control: its attribute when HTML knows the value, else the default."""
+        value = self.attributes.get("type", "").lower()
+        if self.tag == "button":
+            return value if value in BUTTON_TYPES else "submit"
+        return value if value in INPUT_TYPES else "text"
 
     @property
     def name(self) -> str | None:
