@@ -102,7 +102,13 @@ def create(memory: int, processes: int, cores: float) -> TreeLimit | None:
     """A fresh group with these limits, or None where the machine does not allow one. The cpu part is
     optional: a machine that lets the grader limit memory and processes but not CPU still gets those two."""
     name = f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
-    return _create_v1(name, memory, processes, cores) or _create_v2(name, memory, processes, cores)
+    try:
+        return _create_v1(name, memory, processes, cores) or _create_v2(name, memory, processes, cores)
+    except BaseException:  # Ctrl-C, or SIGTERM made one, between two folders: none of them stays behind
+        for folder in groups_named(name):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
 
 
 def _cpu_quota(cores: float) -> int:
@@ -176,7 +182,7 @@ def available() -> TreeLimit | None:
     """The tree limit a sandbox started now would get (None: none), tried for real and removed again."""
     tree = create(64 << 20, 8, 1.0)
     if tree is not None:
-        tree.kill_and_remove(0)
+        tree.kill_and_remove()  # empty, it goes at once; a memory group can refuse for a moment
     return tree
 
 
