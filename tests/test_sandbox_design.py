@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 from flask_conformance.sandbox import sandbox_command
 from flask_conformance.sandbox.sandbox_child import CHILD_MODULES
@@ -78,3 +80,22 @@ def test_the_writable_tmpfs_cannot_hide_an_interpreter_under_tmp(tmp_path):
     assert ["--perms", "0755", "--dir", sandbox_command.INSIDE_TMP] not in [
         command[index : index + 4] for index in range(len(command))
     ]
+
+
+def test_a_sandbox_interrupted_while_it_copies_the_submission_leaves_no_workspace(monkeypatch):
+    """Ctrl-C (or SIGTERM) during the copy of a large submission: the constructor never returned, so no
+    close() came for the workspace it had made."""
+    import tempfile
+
+    from flask_conformance.sandbox import sandbox
+    from flask_conformance.transports.loading import AppSpec
+
+    def interrupted(spec: object, workspace: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sandbox, "_prepare", interrupted)
+    mine = f"{sandbox.WORKSPACE_PREFIX}{os.getpid()}-"
+    before = set(Path(tempfile.gettempdir()).glob(mine + "*"))
+    with pytest.raises(KeyboardInterrupt):
+        sandbox.SandboxTransport(AppSpec(path=ROOT / "reference_app" / "lesson" / "app.py"))
+    assert set(Path(tempfile.gettempdir()).glob(mine + "*")) <= before

@@ -52,8 +52,12 @@ class SandboxTransport:
         self.limits = limits or Limits()
         self.source_spec = spec
         self.workspace = Path(tempfile.mkdtemp(prefix=f"{WORKSPACE_PREFIX}{os.getpid()}-"))
-        os.chmod(self.workspace, 0o711)  # a plain child may pass through to its folders, not list them
-        self.copy_report, self._config = _prepare(spec, self.workspace)
+        try:
+            os.chmod(self.workspace, 0o711)  # a plain child may pass through to its folders, not list them
+            self.copy_report, self._config = _prepare(spec, self.workspace)
+        except BaseException:  # Ctrl-C or SIGTERM during the copy too: no close() will come for it
+            remove_tree(self.workspace)
+            raise
         self.log_path = self.workspace / "output.log"
         self.description = ""
         self.isolation = ""
