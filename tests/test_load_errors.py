@@ -48,8 +48,9 @@ EXPECTED = {
     ),
     # `python flask.py` fails so too; the advice was "Fix that line", and the line is the lesson's own
     "named_flask": (
-        "importing flask.py raised ImportError: your file flask.py has the name of the package `flask`, so "
-        "importing `flask` finds your file instead of the package. Rename it (to app.py, for example).\n"
+        "importing flask.py raised ImportError: cannot import name 'Flask' from 'flask' (flask.py). Your file "
+        "flask.py has the name of the package `flask`, so importing `flask` finds your file instead of the "
+        "package. Rename it (to app.py, for example).\n"
         "    flask.py, line 2: from flask import Flask, redirect, url_for, request"
     ),
 }

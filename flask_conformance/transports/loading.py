@@ -159,29 +159,32 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
             ) from None
         message = _without_library_path(where_raised.message, error)
         detail = f": {message}" if message else ""
-        gone = _left_flask(error)
-        if gone:
-            raise LoadError(
-                f"importing {where} raised {where_raised.kind}{detail}. `{gone}` is no longer part of Flask: import "
-                f"it from markupsafe, which comes with Flask: `from markupsafe import {gone}`.{frames}"
-            ) from None
-        if isinstance(error, ModuleNotFoundError) and error.name:
-            raise LoadError(
-                f"importing {where} raised {where_raised.kind}{detail}: `{error.name}` is neither a file of your "
-                "submission nor a package the grader has (Flask, and what Flask needs). The lesson needs no other "
-                f"package: remove that import, or hand in the file it names.{frames}"
-            ) from None
-        shadow = _shadowing_file(error)
-        if shadow:
-            raise LoadError(
-                f"importing {where} raised {where_raised.kind}: your file {shadow} has the name of the package "
-                f"`{Path(shadow).stem}`, so importing `{Path(shadow).stem}` finds your file instead of the package. "
-                f"Rename it (to app.py, for example).{frames}"
-            ) from None
         raise LoadError(
-            f"importing {where} raised {where_raised.kind}{detail}. Fix that line, then run `python {where}` to "
-            f"check.{frames}"
+            f"importing {where} raised {where_raised.kind}{detail}{_import_advice(where, error)}{frames}"
         ) from None
+
+
+def _import_advice(where: str, error: BaseException) -> str:
+    """What to do about an exception raised while importing, in the words that follow its message."""
+    gone = _left_flask(error)
+    if gone:
+        return (
+            f". `{gone}` is no longer part of Flask: import it from markupsafe, which comes with Flask: "
+            f"`from markupsafe import {gone}`."
+        )
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        return (
+            f": `{error.name}` is neither a file of your submission nor a package the grader has (Flask, and what "
+            "Flask needs). The lesson needs no other package: remove that import, or hand in the file it names."
+        )
+    shadow = _shadowing_file(error)
+    if shadow:
+        package = Path(shadow).stem
+        return (
+            f". Your file {shadow} has the name of the package `{package}`, so importing `{package}` finds your "
+            "file instead of the package. Rename it (to app.py, for example)."
+        )
+    return f". Fix that line, then run `python {where}` to check."
 
 
 # What older tutorials import from Flask and Flask no longer has: both now come from markupsafe.
