@@ -46,6 +46,7 @@ def test_explain_prints_the_requirement_its_source_its_tests_and_its_causes():
         "  url-for-no-value: BuildError: `url_for('success', name=None)`: the name read from a field the request "
         "lacks\n"
         "  url-for-keyword: BuildError: `url_for('success', name=...)` for a route `/success/<username>`\n"
+        "  redirect-without-url-for: `redirect('success', name=user)`: `url_for` left out\n"
         "  redirect-status: a 301, 307 or 308 where `redirect()` gives 302\n"
         "  template-missing: TemplateNotFound: no `templates/` folder beside the app\n"
     )

@@ -72,11 +72,12 @@ def _mistake(
     return Mistake(key, looks_like, hint, frozenset(explains), re.compile(sign, re.MULTILINE), **extra)
 
 
-def _flask_exports(groups: dict[str, str]) -> bool:
-    """A name the student could import from Flask: a NameError for any other name is no missing import."""
+def _flask_exports(groups: dict[str, str], key: str = "name") -> bool:
+    """A name the student could import from Flask: a NameError for any other name is no missing import, and
+    a TypeError of such a function (``redirect()``) is no view's."""
     import flask
 
-    return hasattr(flask, groups["name"])
+    return hasattr(flask, groups[key])
 
 
 def _case_only(groups: dict[str, str]) -> bool:
@@ -246,6 +247,14 @@ CATALOGUE = (
         r"Did you forget to specify values \[(?P<values>[^\]\n]+)\]\?",
     ),
     _mistake(
+        "redirect-without-url-for",
+        "`redirect('success', name=user)`: `url_for` left out",
+        "`redirect()` takes a URL, not a view's name and keywords such as {name}: build the URL with "
+        "`url_for`, `redirect(url_for('success', name=user))`.",
+        _FLOW,
+        r"Your app raised TypeError: redirect\(\) got an unexpected keyword argument '(?P<name>\w+)'",
+    ),
+    _mistake(
         "redirect-status",
         "a 301, 307 or 308 where `redirect()` gives 302",
         "Your redirect answers {status}. `redirect(url_for(...))` with no `code=` gives 302, as in the lesson.",
@@ -276,6 +285,7 @@ CATALOGUE = (
         "parameters as the route's variables, `def success(name):` for `@app.route('/success/<name>')`.",
         _WELCOME_PAGE,
         r"Your app raised TypeError: (?:\w+\.)*(?P<view>\w+)\(\) got an unexpected keyword argument '(?P<name>\w+)'",
+        holds=lambda groups: not _flask_exports(groups, "view"),
     ),
     _mistake(
         "template-missing",
