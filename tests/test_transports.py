@@ -117,10 +117,14 @@ def _no_status(line: str) -> str:
 
 
 @pytest.mark.parametrize("kind", ["wsgi", "sandbox"])
-def test_a_status_that_is_no_number_is_told_as_such(kind):
+@pytest.mark.parametrize(
+    ("implementation", "line"),
+    [("mistakes/comma_for_percent.py", "0 alice"), ("hostile/status_out_of_range.py", "1000 UNKNOWN")],
+)
+def test_a_status_that_is_no_number_is_told_as_such(kind, implementation, line):
     """``return 'welcome %s', name``: Werkzeug makes the name the status line '0 alice'. It was told as "no answer
     ()", and a status of 1000 as a frame of the wrong shape, which cost the sandbox a restart."""
-    spec = AppSpec(path=IMPLEMENTATIONS / "mistakes" / "comma_for_percent.py")
+    spec = AppSpec(path=IMPLEMENTATIONS / implementation)
     if kind == "wsgi":
         carrier = WsgiTransport(load_app(spec)[0])
     else:
@@ -128,7 +132,7 @@ def test_a_status_that_is_no_number_is_told_as_such(kind):
         carrier.start()
     try:
         response = carrier.handle_request(Request("GET", "/success/alice"))
-        assert (response.status, response.error) == (0, _no_status("0 alice"))
+        assert (response.status, response.error) == (0, _no_status(line))
         assert carrier.handle_request(Request("GET", "/login", "nm=bob")).status == 302  # the app goes on
         if isinstance(carrier, SandboxTransport):
             assert carrier.crashes == 0
