@@ -24,7 +24,7 @@ TWINS = {  # a hostile submission -> an honest one that behaves the same over HT
     "eats_memory_in_request": HOSTILE / "welcome_broken.py",
 }
 # A page that never answers, or kills its process, cannot answer HEAD either, where a 500 page can.
-BROKEN_WELCOME_WITHOUT_ANSWER = ("hangs_in_request", "exits_in_request")
+BROKEN_WELCOME_WITHOUT_ANSWER = ("hangs_in_request", "exits_in_request", "status_out_of_range")
 UNLOADABLE = ("import_os_exit", "import_hangs", "import_eats_memory", "import_exits")
 
 
