@@ -9,16 +9,20 @@ after every submission, so an interruption loses nothing already finished."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from .discovery import find_submissions
+from ..data.tree_removal import remove_tree
+from ..reading.archives import ArchiveError, extract, is_archive
+from .discovery import Submission, find_submissions
 from .grading_run import (
     BatchOptions,
+    failed_record,
     grading_settings,
     warm_up,
 )
 from .pool import fork_all
-from .records import Record, read_record, write_grades_csv
+from .records import Record, read_record, write_grades_csv, write_record
 from .shards import Shard, write_manifest
 
 
@@ -59,6 +63,7 @@ def run_batch(
         notify(
             f"--resume: regrading {regraded} submission(s) graded with other settings ({', '.join(sorted(changed))})"
         )
+    pending, refused = _unpacked(pending, out)
     warm_up()
     order = [submission.name for submission in submissions]
 
@@ -70,6 +75,10 @@ def run_batch(
 
     if progress is not None:
         progress(len(records), len(submissions), None)
+    for submission, reason in refused:  # an archive that cannot be opened: a grade of nothing, saying why
+        record = failed_record(submission, out, options, f"load-error: {reason}", 0.0, settings)
+        write_record(out, record)
+        finish(record)
     try:
         for record in fork_all(pending, out, options, settings):
             finish(record)
@@ -82,3 +91,27 @@ def run_batch(
 
     write_class_report(out, [records[name] for name in order], options.profile)
     return [records[name] for name in order]
+
+
+ARCHIVES = ".archives"  # in the output folder: what each zip submission held, as graded
+
+
+def _unpacked(pending: list[Submission], out: Path) -> tuple[list[Submission], list[tuple[Submission, str]]]:
+    """The submissions to grade, each zip archive extracted into a folder of the output's (``ARCHIVES``) and
+    graded as that folder; and the archives that cannot be, with the reason."""
+    graded: list[Submission] = []
+    refused: list[tuple[Submission, str]] = []
+    for submission in pending:
+        if not is_archive(submission.path):
+            graded.append(submission)
+            continue
+        folder = out / ARCHIVES / submission.name
+        remove_tree(folder)
+        try:
+            extract(submission.path, folder)
+        except ArchiveError as error:
+            remove_tree(folder)
+            refused.append((submission, str(error)))
+        else:
+            graded.append(replace(submission, path=folder))
+    return graded, refused

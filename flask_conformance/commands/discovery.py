@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..reading.archives import is_archive
+
 SKIPPED_ENTRIES = re.compile(r"^(\.|__pycache__$|__MACOSX$|.*\.pyc$)")  # dot entries, caches, a Mac zip's extras
 
 
@@ -20,8 +22,8 @@ class NotAClass(ValueError):
 
 
 def find_submissions(folder: Path, out: Path | None = None) -> tuple[list[Submission], list[str]]:
-    """Each folder or ``.py`` file directly in ``folder`` is one submission, named after it; and the entries
-    left out (dot entries, ``__MACOSX``, other files, and ``out`` when it sits in ``folder``)."""
+    """Each folder, ``.py`` file or zip archive directly in ``folder`` is one submission, named after it; and
+    the entries left out (dot entries, ``__MACOSX``, other files, and ``out`` when it sits in ``folder``)."""
     if (folder / "login.html").is_file() or (folder / "templates").is_dir():
         raise NotAClass(
             f"{folder} looks like one submission (it has login.html or templates/): grade it alone with "
@@ -35,7 +37,7 @@ def find_submissions(folder: Path, out: Path | None = None) -> tuple[list[Submis
         if out is not None and path.resolve() == out.resolve():
             ignored.append(f"{path.name} (the output folder)")
             continue
-        if SKIPPED_ENTRIES.match(path.name) or not (path.is_dir() or path.suffix == ".py"):
+        if SKIPPED_ENTRIES.match(path.name) or not (path.is_dir() or path.suffix == ".py" or is_archive(path)):
             if not path.name.endswith(".pyc") and path.name != "__pycache__":
                 ignored.append(path.name)
             continue
@@ -43,5 +45,5 @@ def find_submissions(folder: Path, out: Path | None = None) -> tuple[list[Submis
         seen[name] = seen.get(name, 0) + 1
         found.append(Submission(name if seen[name] == 1 else f"{name}-{seen[name]}", path))
     if not found:
-        raise NotAClass(f"{folder} holds no submission: no folder or .py file besides what is ignored")
+        raise NotAClass(f"{folder} holds no submission: no folder, .py file or zip archive besides what is ignored")
     return found, ignored

@@ -52,10 +52,14 @@ class _Entry:
 
     @property
     def priority(self) -> tuple[int, int, str]:
-        """Code and pages first, then settings and data, then the rest; within each, the shallower first."""
-        suffix = self.relative.suffix.lower()
-        tier = next((number for number, suffixes in enumerate(TIERS) if suffix in suffixes), len(TIERS))
-        return (tier, len(self.relative.parts), str(self.relative))
+        return priority(self.relative)
+
+
+def priority(relative: PurePosixPath) -> tuple[int, int, str]:
+    """Code and pages first, then settings and data, then the rest; within each, the shallower first."""
+    suffix = relative.suffix.lower()
+    tier = next((number for number, suffixes in enumerate(TIERS) if suffix in suffixes), len(TIERS))
+    return (tier, len(relative.parts), str(relative))
 
 
 class _Budget:

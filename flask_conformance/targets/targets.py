@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..data.exercise import current
 from ..data.limits import Limits
+from ..reading.archives import is_archive
 from ..reading.form_page import find_form_page
 from ..reading.submission_copy import passed_over
 from ..sandbox.sandbox import SandboxTransport, adopt
@@ -64,6 +65,11 @@ def parse_target(text: str) -> tuple[str, AppSpec | None]:
     path = Path(text)
     if path.is_dir():
         return "folder", AppSpec(path=unwrapped(path))
+    if path.is_file() and is_archive(path):
+        raise TargetError(
+            f"cannot grade {text!r} as it is: unzip it and give its folder, or grade the folder that holds it "
+            "with `flask-conformance grade`, which unzips each archive it finds"
+        )
     if path.is_file():
         return "file", AppSpec(path=path)
     match = _FILE_WITH_ATTRIBUTE.match(text)
