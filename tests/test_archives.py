@@ -43,12 +43,16 @@ def test_a_zipped_class_is_graded_beside_folders(tmp_path):
     for name, data in lesson.items():
         (folder / "bob" / name).write_bytes(data)
     (folder / "carol.zip").write_bytes(b"not a zip")
+    (folder / "dave.zip").mkdir()  # a folder with an archive's name is a folder
+    for name, data in lesson.items():
+        (folder / "dave.zip" / name).write_bytes(data)
     out = tmp_path / "out"
     records = {record.name: record for record in run_batch(folder, out, BatchOptions(jobs=2))}
     assert {name: (record.score, record.status) for name, record in records.items()} == {
         "alice": (records["bob"].score, "graded"),
         "bob": (records["bob"].score, "graded"),
         "carol": (0, "load-error: carol.zip is not a zip archive that can be read (BadZipFile)"),
+        "dave.zip": (records["bob"].score, "graded"),
     }
     assert records["bob"].score == records["bob"].max_score
     assert _files(out / ARCHIVES) == ["alice/alice/app.py", "alice/alice/login.html"]

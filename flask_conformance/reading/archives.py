@@ -29,7 +29,8 @@ class ArchiveError(Exception):
 
 
 def is_archive(path: Path) -> bool:
-    return path.suffix.lower() in ARCHIVE_SUFFIXES
+    """A file (never a folder, whatever its name) that is graded as the submission it holds."""
+    return path.suffix.lower() in ARCHIVE_SUFFIXES and path.is_file()
 
 
 def extract(archive: Path, destination: Path) -> int:
@@ -54,7 +55,7 @@ def extract(archive: Path, destination: Path) -> int:
                     continue  # what it says it holds is over the bound; what it inflates to is counted below
                 written += _extract_one(opened, member, destination / _path(member), MAX_BYTES - written)
                 extracted += 1
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as error:
         raise ArchiveError(f"{archive.name} is not a zip archive that can be read ({type(error).__name__})") from None
     if not extracted:
         raise ArchiveError(f"{archive.name} holds no file to grade")
