@@ -321,6 +321,14 @@ CATALOGUE = (
         holds=_case_only,
     ),
     _mistake(
+        "form-enctype-text",
+        'login.html\'s form has `enctype="text/plain"`',
+        'Your form has `enctype="text/plain"`: the browser then sends the name as plain text, which '
+        "`request.form` does not read. Leave `enctype` out, as the lesson does.",
+        {"BROWSER-POST"},
+        r"^BROWSER-POST: .*\(the browser sent: curl -i -H 'Content-Type: text/plain",
+    ),
+    _mistake(
         "field-id-not-name",
         'login.html\'s text field has `id="nm"` and no `name`',
         "Your form's text field has the id {id} and no name: a browser sends a field under its `name`, and "
