@@ -58,6 +58,23 @@ def test_a_zipped_class_is_graded_beside_folders(tmp_path):
     assert _files(out / ARCHIVES) == ["alice/alice/app.py", "alice/alice/login.html"]
 
 
+def test_an_archive_replaced_by_one_that_cannot_be_read_is_not_graded_from_the_last_run(tmp_path):
+    """The folder of an earlier run's grade holds its journal: read back for the unreadable archive, it gave
+    the old archive's grade (seen failing: 83 of 83 for a file that is no zip)."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    _zip(folder / "carol.zip", {name: (LESSON / name).read_bytes() for name in ("app.py", "login.html")})
+    out = tmp_path / "out"
+    (first,) = run_batch(folder, out, BatchOptions(jobs=1))
+    assert first.score == first.max_score
+    (folder / "carol.zip").write_bytes(b"not a zip")
+    (second,) = run_batch(folder, out, BatchOptions(jobs=1))
+    assert (second.score, second.status) == (
+        0,
+        "load-error: carol.zip is not a zip archive that can be read (BadZipFile)",
+    )
+
+
 def test_nothing_is_extracted_outside_the_folder_or_as_a_link(tmp_path):
     archive = _zip(
         tmp_path / "evil.zip",

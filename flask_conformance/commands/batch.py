@@ -76,6 +76,7 @@ def run_batch(
     if progress is not None:
         progress(len(records), len(submissions), None)
     for submission, reason in refused:  # an archive that cannot be opened: a grade of nothing, saying why
+        remove_tree(out / submission.name)  # an earlier run's journal is not this archive's
         record = failed_record(submission, out, options, f"load-error: {reason}", 0.0, settings)
         write_record(out, record)
         finish(record)
