@@ -98,3 +98,12 @@ def test_a_cut_location_is_judged_on_what_it_shows(location, causes):
         f"percent-encoded. It got: 302, Location: {location}, an empty body."
     )
     assert [cause.key for cause in likely_causes([("REDIRECT-TARGET", message)])] == causes
+
+
+def test_a_method_compared_in_lower_case_is_told_where_its_post_branch_went(pytester):
+    """``request.method == 'post'`` never holds: a POST takes the GET branch, which reads the query string. The
+    hint for a POST read from the query string says so, for a learner whose POST branch reads the form."""
+    target = "tests/implementations/mistakes/method_in_lower_case.py"
+    causes = likely_causes(run_spec(pytester, "--target", str(ROOT / target), "--in-process").failures)
+    assert [cause.key for cause in causes] == ["query-on-post", "url-for-no-value"]
+    assert "`request.method == 'POST'`" in causes[0].text()

@@ -178,7 +178,8 @@ CATALOGUE = (
         "POST reads the name from the query string: `request.args` or `request.values`",
         "Your POST /login takes the name from the query string: a POST carries the form's `nm` in its body, "
         "read with `request.form['nm']`. `request.args` is the query string, and `request.values` lets the "
-        "query string win over the form.",
+        "query string win over the form. If your POST branch does read `request.form['nm']`, it is never "
+        "reached: Flask spells the method in capitals, `request.method == 'POST'`.",
         {"POST-NOT-QUERY"},
         r"^POST-NOT-QUERY: POST /login\?nm=alice with nm=bob in the form should redirect to /success/bob\b.*"
         r"It got: 30[0-9], Location: \S*/success/alice\b",
