@@ -118,3 +118,24 @@ def test_what_a_child_says_it_raised_is_bounded_data():
 def test_a_raised_of_the_wrong_shape_is_a_protocol_error(raised):
     with pytest.raises(ProtocolError):
         decode_response(_frame(raised))
+
+
+def test_an_import_error_in_a_view_names_no_place_of_the_graders_libraries():
+    """The load errors left out where the grader installed Flask; an import inside a view, raised at request
+    time, named it (``…/site-packages/flask/__init__.py``) in the student's failure."""
+    from flask import Flask
+
+    from flask_conformance.data.exchange import Request
+    from flask_conformance.transports.transport import WsgiTransport
+
+    app = Flask(__name__)
+
+    @app.route("/success/<name>")
+    def success(name):
+        from flask import escape  # noqa: F401 - gone from Flask, as older tutorials do not know
+
+        return name
+
+    response = WsgiTransport(app).handle_request(Request("GET", "/success/alice"))
+    assert response.status == 500 and response.raised is not None
+    assert response.raised.message == "cannot import name 'escape' from 'flask'"

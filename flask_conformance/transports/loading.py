@@ -157,8 +157,7 @@ def _guarded(where: str, action: Callable[[], Any]) -> Any:
                 "(on your machine it just waits for you). Move that call under `if __name__ == '__main__':`, "
                 f"or take the value from the request.{frames}"
             ) from None
-        message = _without_library_path(where_raised.message, error)
-        detail = f": {message}" if message else ""
+        detail = f": {where_raised.message}" if where_raised.message else ""
         raise LoadError(
             f"importing {where} raised {where_raised.kind}{detail}{_import_advice(where, error)}{frames}"
         ) from None
@@ -195,15 +194,6 @@ _CANNOT_IMPORT = re.compile(r"^cannot import name '(\w+)' from 'flask'")
 def _left_flask(error: BaseException) -> str | None:
     match = _CANNOT_IMPORT.match(str(error)) if isinstance(error, ImportError) else None
     return match.group(1) if match and match.group(1) in LEFT_FLASK else None
-
-
-def _without_library_path(message: str, error: BaseException) -> str:
-    """An ImportError's message without the place of a library it names (``cannot import name 'escape' from
-    'flask' (/…/site-packages/flask/__init__.py)``): where the grader installed Flask is no business of the
-    student's, and their own files are named relative to their folder already."""
-    if isinstance(error, ImportError) and error.path:
-        return message.replace(f" ({error.path})", "")
-    return message
 
 
 def _shadowing_file(error: BaseException) -> str | None:

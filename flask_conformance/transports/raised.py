@@ -25,11 +25,15 @@ def raised(error: BaseException, root: Path | None) -> Raised:
 
 def _message(error: BaseException, root: Path | None) -> str:
     """The exception's message, with the submission's files named as the student names them: relative to
-    their folder, never under the sandbox's /app (``cannot import name 'x' from 'helpers' (/app/helpers.py)``)."""
+    their folder, never under the sandbox's /app (``cannot import name 'x' from 'helpers' (/app/helpers.py)``).
+    Where the grader installed a library an ImportError names is no business of the student's: that place
+    is left out (``cannot import name 'escape' from 'flask' (/…/site-packages/flask/__init__.py)``)."""
     try:
         text = str(error)
     except Exception:  # the submission's own exception class, whose __str__ fails in turn
         text = ""
+    if isinstance(error, ImportError) and error.path and _relative(error.path, root) is None:
+        text = text.replace(f" ({error.path})", "")
     if root is not None:
         text = text.replace(f"{root.as_posix().rstrip('/')}/", "")
     return " ".join(text.split())[:MAX_TEXT]
