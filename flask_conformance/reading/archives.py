@@ -100,5 +100,4 @@ def _extract_one(opened: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path,
         ValueError,
     ):
         target.unlink(missing_ok=True)
-        return written
     return written

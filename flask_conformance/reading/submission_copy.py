@@ -50,10 +50,6 @@ class _Entry:
     path: Path
     link: bool = False
 
-    @property
-    def priority(self) -> tuple[int, int, str]:
-        return priority(self.relative)
-
 
 def priority(relative: PurePosixPath) -> tuple[int, int, str]:
     """Code and pages first, then settings and data, then the rest; within each, the shallower first."""
@@ -86,7 +82,7 @@ def copy_submission(source: Path, destination: Path, only: tuple[str, ...] = ())
     root = source.resolve()
     files, folders = _listing(root, only, budget)
     made = {PurePosixPath(".")}
-    for entry in sorted(files, key=lambda entry: entry.priority):
+    for entry in sorted(files, key=lambda entry: priority(entry.relative)):
         if _make_folders(entry.relative.parent, destination, made, budget):
             _copy_entry(root, entry, destination / entry.relative, budget)
         else:

@@ -65,7 +65,7 @@ def parse_target(text: str) -> tuple[str, AppSpec | None]:
     path = Path(text)
     if path.is_dir():
         return "folder", AppSpec(path=unwrapped(path))
-    if path.is_file() and is_archive(path):
+    if is_archive(path):  # a file, never a folder so named
         raise TargetError(
             f"cannot grade {text!r} as it is: unzip it and give its folder, or grade the folder that holds it "
             "with `flask-conformance grade`, which unzips each archive it finds"
