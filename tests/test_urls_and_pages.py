@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flask_conformance.reading.form_page import Form, parse_form_page
-from flask_conformance.reading.pages import WELCOME_PAGE_PARSED, elements, parse_html, rendered_text, shows_welcome
+from flask_conformance.reading.pages import (
+    WELCOME_PAGE_PARSED,
+    _has_name,
+    elements,
+    parse_html,
+    rendered_text,
+    shows_name,
+    shows_welcome,
+)
 from flask_conformance.reading.urls import name_in_path, resolve, same_origin
 
 BASE = "http://localhost:5000/login"
@@ -61,6 +73,40 @@ def test_name_in_path_decodes_utf8():
 )
 def test_shows_welcome(body, name, shown):
     assert shows_welcome(body, name) is shown
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "shown"),
+    [
+        ("welcome alice", "alice", True),
+        ("hi alice1", "alice", False),
+        ("hi 1alice", "alice", False),
+        ("hi _alice_", "alice", True),
+        ("hi alice1 and alice", "alice", True),  # a glued occurrence first, then the name on its own
+        ("hi éalice", "alice", False),
+        ("a.b!", ".b!", True),
+        ("a.b!x", "a.b!", True),
+        ("aaaa", "aaa", False),
+        ("x &lt;b&gt;", "<b>", True),
+        ("<p>a\n  b</p>", "a b", True),
+        ("<p>a b</p>", "  ", False),
+    ],
+)
+def test_shows_name(body, name, shown):
+    assert shows_name(body, name) is shown
+
+
+def _shows_name_by_regex(text: str, name: str) -> bool:
+    """What ``_has_name`` means, as the regular expression it once compiled for every name."""
+    before = r"(?<![^\W_])" if name[:1].isalnum() else ""
+    after = r"(?![^\W_])" if name[-1:].isalnum() else ""
+    return re.search(before + re.escape(name) + after, text) is not None
+
+
+@given(st.text(alphabet="ab1_ é.", max_size=12), st.text(alphabet="ab1_ é.", min_size=1, max_size=3))
+def test_a_name_is_found_as_the_word_boundaries_of_a_regular_expression_find_it(text, name):
+    """Seen failing: a search that stopped at the first occurrence, glued to a letter, missed a later one."""
+    assert _has_name(text, name) is _shows_name_by_regex(text, name)
 
 
 @pytest.mark.parametrize(

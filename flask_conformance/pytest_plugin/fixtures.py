@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
-from .plugin import COLLECTOR, SETTINGS
+from .plugin import COLLECTOR, LOAD_FAILED, SETTINGS
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def _opened_target(pytestconfig: pytest.Config) -> Iterator[object]:
         collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)
         if collector is not None:
             collector.load_error = reason
-        pytest.exit(f"flask-conformance: cannot load {settings.target or DEFAULT_TARGET}: {reason}", returncode=1)
+        pytest.exit(f"{LOAD_FAILED}{settings.target or DEFAULT_TARGET}: {reason}", returncode=1)
     except Exception as error:  # the kit's own failure (a submission's code runs elsewhere): never the student's
         raise GraderError(f"the grader could not open the submission: {type(error).__name__}") from error
     collector = pytestconfig.pluginmanager.get_plugin(COLLECTOR)
@@ -204,7 +204,7 @@ def reference_target(pytestconfig: pytest.Config) -> Iterator[object]:
     try:
         reference = _open(settings, text)
     except LoadError as error:
-        pytest.exit(f"flask-conformance: cannot load the reference {text} (--against): {error}", returncode=1)
+        pytest.exit(f"{LOAD_FAILED}the reference {text} (--against): {error}", returncode=1)
     yield reference
     reference.close()
 

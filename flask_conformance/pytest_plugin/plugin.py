@@ -25,6 +25,7 @@ RUBRIC = pytest.StashKey[Rubric]()
 COLLECTOR = "flask-conformance-results"
 PLUGIN = __name__  # what -p names to load it
 HYPOTHESIS_PROFILE = "flask-conformance"
+LOAD_FAILED = "flask-conformance: cannot load "  # how pytest.exit begins when a target cannot load
 # Installed beside this package (site-packages, or the checkout): found by place, not by importing
 # `spec_tests`, which in another project may be a package of its own.
 SPEC_DIRECTORY = Path(__file__).resolve().parent.parent.parent / "spec_tests"
@@ -94,6 +95,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     from ..data.exercise import LESSON, use
 
     use(LESSON)  # the next session in this process (an in-process run, a warm grader) starts from the lesson
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """A target that cannot load ends the run with ``pytest.exit``, of which pytest shows the message alone.
+    Its stack is cut to where it was raised: pytest formats the whole of it for that message, reading the
+    source of every frame, which cost a grading process more than a working submission's checks."""
+    if isinstance(excinfo.value, pytest.exit.Exception) and excinfo.value.msg.startswith(LOAD_FAILED):
+        excinfo.traceback = excinfo.traceback[-2:]  # the call of pytest.exit, and pytest.exit (hidden)
 
 
 def _check_target_names(settings: Settings) -> None:
