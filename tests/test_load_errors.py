@@ -39,6 +39,15 @@ EXPECTED = {
         "needs no other package: remove that import, or hand in the file it names.\n"
         "    imports_uninstalled.py, line 2: from flask_wtf import FlaskForm"
     ),
+    # a file named after a package Flask imports: Python says only that the name is no package; seen
+    # failing: "`werkzeug.local` is neither a file of your submission nor a package the grader has"
+    "shadows_werkzeug": (
+        "importing app.py raised ModuleNotFoundError: No module named 'werkzeug.local'; 'werkzeug' is not a "
+        "package. Your file werkzeug.py has the name of the package `werkzeug`, so importing `werkzeug` finds "
+        "your file instead of the package. Rename it (to my_werkzeug.py, importing it by that name, for "
+        "example).\n"
+        "    app.py, line 1: from flask import Flask, redirect, url_for, request"
+    ),
     # no path of the grader's Flask, and where the name went
     "imports_escape_from_flask.py": (
         "importing imports_escape_from_flask.py raised ImportError: cannot import name 'escape' from 'flask'. "

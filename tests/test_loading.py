@@ -34,3 +34,18 @@ def test_two_loads_of_same_named_modules_do_not_mix():
 def test_named_attribute_that_is_missing():
     with pytest.raises(LoadError, match="has no attribute 'nope'"):
         load_app(AppSpec(module="reference_app.lesson.app", attribute="nope"))
+
+
+def test_finding_the_app_in_a_folder_is_guarded_like_importing_it(tmp_path, monkeypatch):
+    """Finding the app imports Flask, which a file of the submission can break (a werkzeug.py of its own,
+    in a fresh interpreter). Seen failing: the ImportError left the loader, and a sandbox died of it, its
+    student told to remove an exit from module level."""
+    (tmp_path / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    from flask_conformance.transports import loading
+
+    def broken_flask(*arguments: object) -> None:
+        raise ModuleNotFoundError("No module named 'werkzeug.local'; 'werkzeug' is not a package")
+
+    monkeypatch.setattr(loading, "find_app", broken_flask)
+    with pytest.raises(LoadError, match=r"^importing app\.py raised ModuleNotFoundError: No module named 'werkz"):
+        load_app(AppSpec(path=tmp_path))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import importlib
 import importlib.machinery
 import importlib.util
@@ -126,6 +127,8 @@ def import_file(path: Path) -> Any:
 def _guarded(where: str, action: Callable[[], Any]) -> Any:
     try:
         return action()
+    except LoadError:  # the loader's own verdict, made inside the action
+        raise
     except SyntaxError as error:
         file = Path(error.filename or where).name
         if "null bytes" in str(error.msg):  # a whole file saved as UTF-16, which Python cannot read either
@@ -171,17 +174,19 @@ def _import_advice(where: str, error: BaseException) -> str:
             f". `{gone}` is no longer part of Flask: import it from markupsafe, which comes with Flask: "
             f"`from markupsafe import {gone}`."
         )
+    shadow = _shadowing_file(error)
+    if shadow:
+        package = Path(shadow).stem
+        # the app itself (a flask.py) becomes app.py; a helper of theirs gets a name of its own
+        renamed = "app.py" if shadow == where else f"my_{package}.py, importing it by that name"
+        return (
+            f". Your file {shadow} has the name of the package `{package}`, so importing `{package}` finds your "
+            f"file instead of the package. Rename it (to {renamed}, for example)."
+        )
     if isinstance(error, ModuleNotFoundError) and error.name:
         return (
             f": `{error.name}` is neither a file of your submission nor a package the grader has (Flask, and what "
             "Flask needs). The lesson needs no other package: remove that import, or hand in the file it names."
-        )
-    shadow = _shadowing_file(error)
-    if shadow:
-        package = Path(shadow).stem
-        return (
-            f". Your file {shadow} has the name of the package `{package}`, so importing `{package}` finds your "
-            "file instead of the package. Rename it (to app.py, for example)."
         )
     return f". Fix that line, then run `python {where}` to check."
 
@@ -199,11 +204,16 @@ def _left_flask(error: BaseException) -> str | None:
 def _shadowing_file(error: BaseException) -> str | None:
     """The student's file, relative to their folder, that an ImportError shows standing in for a package of
     the same name: a ``flask.py`` of their own, which ``from flask import Flask`` then imports."""
-    if not isinstance(error, ImportError) or not error.name or not error.path:
+    if not isinstance(error, ImportError) or not error.name:
         return None
-    path = Path(error.path)
-    folder = Path.cwd()  # the loader runs in the submission's folder
     name = error.name.split(".")[0]
+    # "cannot import name 'x' from 'werkzeug' (werkzeug.py)" names the file; "No module named
+    # 'werkzeug.local'; 'werkzeug' is not a package" only the module, which their file became.
+    where = error.path or getattr(sys.modules.get(name), "__file__", None)
+    if not where:
+        return None
+    path = Path(where)
+    folder = Path.cwd()  # the loader runs in the submission's folder
     if path.stem != name or not path.is_relative_to(folder):
         return None
     elsewhere = [entry for entry in sys.path if entry and not Path(entry).resolve().is_relative_to(folder)]
@@ -286,7 +296,8 @@ def _load_folder(folder: Path) -> tuple[Callable[..., Any], str]:
     for candidate in candidates:
         try:
             module = import_file(candidate)
-            found.append(find_app(module, None, candidate.name))
+            # Finding the app imports Flask, which a file of theirs can break (a werkzeug.py of their own)
+            found.append(_guarded(candidate.name, functools.partial(find_app, module, None, candidate.name)))
         except LoadError as error:
             errors.append(str(error))
         if found and candidate.name in CONVENTIONAL_FILES:
