@@ -31,8 +31,8 @@ from flask_conformance.data.curl import HEADER_SHOWN
 from flask_conformance.data.exchange import Request
 from flask_conformance.data.limits import Limits
 from flask_conformance.data.tree_removal import remove_tree
-from flask_conformance.sandbox import cgroups
-from flask_conformance.sandbox.sandbox import SandboxTransport
+from flask_conformance.sandbox import cgroups, zygote
+from flask_conformance.sandbox.sandbox import WARM, SandboxTransport
 from flask_conformance.sandbox.sandbox_command import DEVICES, find_bubblewrap
 from flask_conformance.sandbox.uid_pool import FIRST_UID, POOL_SIZE
 from flask_conformance.transports.loading import AppSpec
@@ -103,18 +103,29 @@ def _machine_state() -> dict[str, object]:
 
 
 def _stray_processes() -> list[str]:
-    """Processes of sandbox uids that no live grade owns (zombies aside), each with its command line."""
+    """Processes of sandbox uids that no live grade owns (zombies aside), and zygotes (or the bridges they
+    forked) of batches that are over, each with its command line."""
     pool = range(FIRST_UID, FIRST_UID + POOL_SIZE)
     processes = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if entry.stat().st_uid in pool and not _zombie(entry) and not _in_a_live_grade(entry):
-                    command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")[:200].decode(errors="replace")
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")[:300].decode(errors="replace")
+                if _zombie(entry):
+                    continue
+                if entry.stat().st_uid in pool and not _in_a_live_grade(entry):
                     processes.append(f"{entry.name}: {command} in {sorted(_creators(entry))}")
+                elif _zygote_of_a_batch_that_is_over(command):
+                    processes.append(f"{entry.name}: {command}")
             except OSError:
                 pass
     return processes
+
+
+def _zygote_of_a_batch_that_is_over(command: str) -> bool:
+    """A zygote's command line names its folder, which names the batch that started it."""
+    found = re.search(rf"{cgroups.PREFIX}\d+-zygote-\w+", command)
+    return "zygote_child" in command and found is not None and cgroups.orphaned(found.group())
 
 
 def _creators(process: Path) -> set[int]:
@@ -201,9 +212,20 @@ def hostile_class(tmp_path_factory, honest_alone):
     remove_tree(deep)
 
 
+@pytest.fixture(params=["cold", "warm"])
+def start(request):
+    """How the probe's sandboxes start: a fresh interpreter (cold), or forked by a batch's zygote (warm)."""
+    if request.param == "warm":
+        zygote.start()
+        assert zygote.running() is not None
+    yield request.param
+    zygote.stop()
+
+
 @pytest.fixture
-def probe():
-    """``GET /probe`` on one hostile submission in a sandbox of its own; the sandbox is closed after."""
+def probe(start):
+    """``GET /probe`` on one hostile submission in a sandbox of its own, started cold or warm (``start``);
+    the sandbox is closed after."""
     opened: list[SandboxTransport] = []
 
     def ask(path: Path, **replacements: str) -> dict[str, object]:
@@ -216,6 +238,7 @@ def probe():
         sandbox = SandboxTransport(AppSpec(path=path), Limits(startup_timeout=5, request_timeout=30))
         opened.append(sandbox)
         sandbox.start()
+        assert sandbox.isolation.endswith(WARM) is (start == "warm"), sandbox.isolation
         response = sandbox.handle_request(Request("GET", "/probe"))
         if response.status != 200:
             return {"no answer": response.error or response.status}
@@ -247,8 +270,9 @@ def test_every_hostile_submission_is_graded_in_bounded_time(hostile_class):
     assert seconds < 300
 
 
-def test_saboteur_reaches_no_classmate(probe, tmp_path):
-    """Graded beside a victim, the saboteur sees only its own sandbox's processes and rewrites nothing."""
+def test_saboteur_reaches_no_classmate(probe, start, tmp_path):
+    """Graded beside a victim, the saboteur sees only its own sandbox's processes (bubblewrap's init, and
+    the holder of a warm sandbox's namespaces) and rewrites nothing."""
     victim = SandboxTransport(AppSpec(path=IMPLEMENTATIONS / "correct" / "templated"), LIMITS)
     try:
         victim.start()
@@ -259,28 +283,64 @@ def test_saboteur_reaches_no_classmate(probe, tmp_path):
     finally:
         victim.close()
     assert report["rewritten"] == []
-    assert report["processes_seen"] == [1]
+    assert report["processes_seen"] == ([1] if start == "cold" else [1, 2])
     assert report["folders_seen"] == []
     assert page.status == 200 and b"welcome" in page.body.lower() and b"sabotaged" not in page.body
 
 
-def test_privacy_probe_finds_nothing_of_the_class_or_the_grader(hostile_class, probe):
+def test_privacy_probe_finds_nothing_of_the_class_or_the_grader(hostile_class, probe, start):
     out, _, _, _ = hostile_class
     report = probe(HOSTILE / "privacy_probe.py")
     assert report["files"] == []
     assert report["heap"] == []
     assert report["argv"] == ["-c"]
-    assert set(report["cmdlines"]) == {"1", "2"}
+    # bubblewrap's init, and itself; warm, the holder of its namespaces between them
+    cmdlines = dict(report["cmdlines"])
+    assert cmdlines.pop("1").split("\0")[0].endswith("bwrap")
+    if start == "warm":
+        assert cmdlines.pop("2") == "sleep\0infinity\0"
+    assert list(cmdlines) == (["2"] if start == "cold" else ["3"])
     assert str(out) not in json.dumps(report)
     assert report["environ"] == ["FLASK_RUN_FROM_CLI", "HOME", "LANG", "PATH", "TMPDIR"]
     assert report["init_environ"] in ("PermissionError", "")
     assert "root" not in report["root_listing"] or not report["home_of_root"]
     assert report["uid"] in range(FIRST_UID, FIRST_UID + POOL_SIZE) and report["gid"] == report["uid"]
+    # No capability, and none to gain (no_new_privs: a setuid program or a file's capabilities give none).
+    privileges = {key: int(value, 16) for key, value in report["privileges"].items() if key not in ("CapInh", "CapBnd")}
+    assert privileges == {"CapPrm": 0, "CapEff": 0, "CapAmb": 0, "NoNewPrivs": 1}
     # Its standard streams (stdin is /dev/null, stdout and stderr its own log) and one socket: nothing else.
     descriptors = report["descriptors"]
     assert descriptors.pop("0") == "/dev/null"
     assert descriptors.pop("1") == descriptors.pop("2")
     assert [target.split(":")[0] for target in descriptors.values()] == ["socket"]
+
+
+def test_a_zygote_that_served_the_class_gives_the_next_child_nothing_of_it(tmp_path):
+    """The zygote forks every warm sandbox of a batch: after it has forked the class's (marked) honest
+    submissions, and carried their marked requests, the next child finds nothing of them."""
+    zygote.start()
+    try:
+        for name, source in HONEST.items():
+            _plant(source, tmp_path / name)
+            sandbox = SandboxTransport(AppSpec(path=tmp_path / name), LIMITS)
+            try:
+                sandbox.start()
+                assert sandbox.handle_request(Request("GET", f"/login?nm={MARKER}")).status
+            finally:
+                sandbox.close()
+            assert sandbox.isolation.endswith(WARM)
+        probe = SandboxTransport(
+            AppSpec(path=HOSTILE / "privacy_probe.py"), Limits(startup_timeout=5, request_timeout=30)
+        )
+        try:
+            probe.start()
+            report = json.loads(probe.handle_request(Request("GET", "/probe")).body)
+        finally:
+            probe.close()
+    finally:
+        zygote.stop()
+    assert probe.isolation.endswith(WARM)
+    assert (report["heap"], report["files"]) == ([], [])
 
 
 def test_concurrent_sandboxes_never_share_a_uid():
@@ -596,6 +656,7 @@ def test_without_cgroups_the_tree_is_still_bounded(probe_name, monkeypatch):
     sandbox = SandboxTransport(AppSpec(path=HOSTILE / probe_name), Limits(startup_timeout=5, request_timeout=30))
     try:
         sandbox.start()
+        assert sandbox.isolation.endswith(WARM) is (start == "warm"), sandbox.isolation
         response = sandbox.handle_request(Request("GET", "/probe"))
         isolation = sandbox.isolation
     finally:

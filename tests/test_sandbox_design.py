@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT
 from flask_conformance.sandbox import sandbox_command
 from flask_conformance.sandbox.sandbox_child import CHILD_MODULES
+from flask_conformance.sandbox.zygote import ZYGOTE_MODULES
 
 PACKAGE = ROOT / "flask_conformance"
 
@@ -35,16 +36,25 @@ def kit_imports(path: Path) -> set[str]:
     return found
 
 
-def test_the_child_imports_only_the_modules_it_is_given():
-    """The sandbox binds CHILD_MODULES and nothing else of the kit: their imports must stay among them."""
-    closure = {"sandbox/sandbox_child.py"}
-    frontier = ["sandbox/sandbox_child.py"]
+def _closure(program: str) -> set[str]:
+    closure = {program}
+    frontier = [program]
     while frontier:
         for name in kit_imports(PACKAGE / frontier.pop()):
             if name not in closure:
                 closure.add(name)
                 frontier.append(name)
-    assert closure == set(CHILD_MODULES)
+    return closure
+
+
+def test_the_child_imports_only_the_modules_it_is_given():
+    """The sandbox binds CHILD_MODULES and nothing else of the kit: their imports must stay among them."""
+    assert _closure("sandbox/sandbox_child.py") == set(CHILD_MODULES)
+
+
+def test_the_zygote_imports_only_the_modules_it_is_given():
+    """The zygote is given ZYGOTE_MODULES, the child's and its own program: nothing of the grader's."""
+    assert _closure("sandbox/zygote_child.py") == set(ZYGOTE_MODULES)
 
 
 def test_the_child_command_passes_no_environment_and_one_descriptor(tmp_path):
@@ -54,7 +64,9 @@ def test_the_child_command_passes_no_environment_and_one_descriptor(tmp_path):
 
 
 def test_bubblewrap_binds_no_folder_of_the_kit_or_the_class(tmp_path):
-    command = sandbox_command.bubblewrap_command("bwrap", tmp_path, 3, 1 << 20)
+    command = sandbox_command.bubblewrap_command(
+        "bwrap", tmp_path, 1 << 20, sandbox_command.interpreter_command(sandbox_command.INSIDE_KIT, 3)
+    )
     binds = [command[index + 1] for index, word in enumerate(command) if word in ("--ro-bind", "--bind")]
     assert str(ROOT) not in binds
     for source in binds:
@@ -73,7 +85,9 @@ def test_bubblewrap_binds_no_folder_of_the_kit_or_the_class(tmp_path):
 
 def test_the_writable_tmpfs_cannot_hide_an_interpreter_under_tmp(tmp_path):
     """A CI clone's .venv lives under /tmp: it must be bound after the sandbox's own /tmp is mounted."""
-    command = sandbox_command.bubblewrap_command("bwrap", tmp_path, 3, 1 << 20)
+    command = sandbox_command.bubblewrap_command(
+        "bwrap", tmp_path, 1 << 20, sandbox_command.interpreter_command(sandbox_command.INSIDE_KIT, 3)
+    )
     tmpfs = command.index(sandbox_command.INSIDE_TMP, command.index("--tmpfs"))
     for folder in sandbox_command.interpreter_folders():
         assert command.index(str(folder)) > tmpfs

@@ -80,12 +80,16 @@ def run_batch(
         record = failed_record(submission, out, options, f"load-error: {reason}", 0.0, settings)
         write_record(out, record)
         finish(record)
+    from ..sandbox import zygote
+
+    zygote.start()  # a clean interpreter with Flask imported: each grading process forks its sandboxes warm
     try:
         for record in fork_all(pending, out, options, settings):
             finish(record)
     finally:
         from ..sandbox.sandbox import remove_leftovers
 
+        zygote.stop()
         remove_leftovers()  # the sandboxes of grading children killed at the time limit or by Ctrl-C
     write_grades_csv(out, [records[name] for name in order if name in records])
     from ..grading.class_report import write_class_report

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -32,15 +31,15 @@ from ..transports.sandbox_protocol import (
     receive_frame,
     send_frame,
 )
-from . import cgroups, sandbox_command
+from . import cgroups, sandbox_command, zygote
 from .sandbox_child import CHILD_MODULES
 from .tree_watch import TreeWatch
 from .uid_pool import NoFreeUid, UidLease, lease_uid
 
 LOG_TAIL = 2000
+Popen = subprocess.Popen[bytes]
+WARM = "; forked warm by the batch's zygote"  # how a sandbox's isolation says it started warm
 WORKSPACE_PREFIX = cgroups.PREFIX  # workspaces and cgroups are named alike: cgroups.orphaned reads both
-# The kit's own folder, whose modules the child imports as the package ``sandbox_command.KIT_PACKAGE``.
-KIT_SOURCE = Path(__file__).resolve().parent.parent
 
 
 class SandboxTransport:
@@ -67,7 +66,8 @@ class SandboxTransport:
         self.route_crashes: dict[tuple[str, str], int] = {}
         self.broken_routes: dict[tuple[str, str], str] = {}
         self._sock: socket.socket | None = None
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: Popen | None = None
+        self._status: int | None = None  # a warm start's status pipe, on which its bridge reports the app's exit
         self._lease: UidLease | None = None
         self._tree: cgroups.TreeLimit | None = None
         self._watch: TreeWatch | None = None
@@ -80,43 +80,102 @@ class SandboxTransport:
         return self.workspace / "submission"
 
     def launch(self) -> None:
-        """Start the child and tell it what to load, without waiting: it imports while the grader goes on."""
+        """Start the child and tell it what to load, without waiting: it imports while the grader goes on.
+        Warm where the batch's zygote can fork it into its sandbox, cold otherwise."""
         self._prepare_confinement()
+        forker = zygote.running()
+        if forker is not None and self._bwrap and self._tree is not None and self._lease is not None:
+            try:
+                self._launch_warm(forker, self._bwrap, self._tree)
+                return
+            except zygote.ZygoteError:
+                self.stop()  # the holder and whatever the bridge forked: then the same sandbox, cold
+        self._launch_cold()
+
+    def _launch_warm(self, forker: zygote.Zygote, bwrap: str, tree: cgroups.TreeLimit) -> None:
+        """Bubblewrap builds the sandbox around a holder; the zygote forks the app's process into it."""
+        ready_read, ready_write = os.pipe()
+        try:
+            program = sandbox_command.holder_program()
+            command = sandbox_command.bubblewrap_command(bwrap, self.workspace, self.limits.disk, program)
+            self._process = self._popen(cgroups.joined(tree, command), stdout=ready_write)
+        except OSError as error:
+            os.close(ready_read)
+            raise zygote.ZygoteError(f"bubblewrap could not be started: {error}") from None
+        finally:
+            os.close(ready_write)
+        try:
+            if zygote.read_status_line(ready_read, self.limits.startup_timeout) != "ready":
+                raise zygote.ZygoteError(f"bubblewrap built no sandbox: {self._log_hint()}")
+        finally:
+            os.close(ready_read)
+        holder = zygote.namespaced_command(tree.pids())
+        if holder is None:
+            raise zygote.ZygoteError("the sandbox's holder is not among its group's processes")
+        parent_sock, child_sock = socket.socketpair()
+        status_read, status_write = os.pipe()
+        self._sock, self._status = parent_sock, status_read  # stop() closes them, whatever happens next
+        try:
+            with self.log_path.open("ab") as log:
+                forker.fork(holder, tree.procs_files, child_sock.fileno(), log.fileno(), status_write)
+        finally:
+            child_sock.close()
+            os.close(status_write)
+        answer = zygote.read_status_line(status_read, self.limits.startup_timeout)
+        if answer != "ready":
+            raise zygote.ZygoteError(f"the zygote could not fork the app: {answer or 'no answer'}")
+        if not self.isolation.endswith(WARM):
+            self.isolation += WARM
+        self._send_config(sandbox_command.INSIDE_SOURCE, sandbox_command.INSIDE_APP, sandbox_command.INSIDE_TMP)
+
+    def _launch_cold(self) -> None:
+        """A fresh interpreter, under bubblewrap where it works."""
         parent_sock, child_sock = socket.socketpair()
         descriptor = child_sock.fileno()
         if self._bwrap:
-            command = sandbox_command.bubblewrap_command(self._bwrap, self.workspace, descriptor, self.limits.disk)
-            config = {**self._config, "source": sandbox_command.INSIDE_SOURCE, "workdir": sandbox_command.INSIDE_APP}
-            config["tmpdir"] = sandbox_command.INSIDE_TMP
+            program = sandbox_command.interpreter_command(sandbox_command.INSIDE_KIT, descriptor)
+            command = sandbox_command.bubblewrap_command(self._bwrap, self.workspace, self.limits.disk, program)
+            folders = (sandbox_command.INSIDE_SOURCE, sandbox_command.INSIDE_APP, sandbox_command.INSIDE_TMP)
         else:
             command = sandbox_command.interpreter_command(str(self.workspace / "kit"), descriptor)
-            config = {**self._config, "source": str(self.spec_folder), "workdir": str(self.workspace / "app")}
-            config["tmpdir"] = str(self.workspace / "app")
+            app = str(self.workspace / "app")
+            folders = (str(self.spec_folder), app, app)
         if self._tree is not None:
             command = cgroups.joined(self._tree, command)
-        if self._lease is not None:
-            config.update(uid=self._lease.uid, gid=self._lease.gid)
-        config["limits"] = self.limits.as_dict()
         try:
-            with self.log_path.open("ab") as log:
-                self._process = subprocess.Popen(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=log,
-                    pass_fds=(descriptor,),
-                    cwd=self.workspace,
-                    env={},
-                    start_new_session=True,
-                )
+            self._process = self._popen(command, descriptor)
         except OSError as error:
             parent_sock.close()
             raise LoadError(f"the grader could not start a sandbox: {error}") from None
         finally:
             child_sock.close()
         self._sock = parent_sock
+        self._send_config(*folders)
+
+    def _popen(self, command: list[str], descriptor: int | None = None, stdout: int | None = None) -> Popen:
+        """``command`` in a session of its own, given nothing of the grader's but ``descriptor``; its output
+        goes to the log (its standard output to ``stdout`` if given)."""
+        with self.log_path.open("ab") as log:
+            return subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log if stdout is None else stdout,
+                stderr=log,
+                pass_fds=() if descriptor is None else (descriptor,),
+                cwd=self.workspace,
+                env={},
+                start_new_session=True,
+            )
+
+    def _send_config(self, source: str, workdir: str, tmpdir: str) -> None:
+        """The child's first frame: who to become, what to copy where, what to load, its limits."""
+        config = {**self._config, "source": source, "workdir": workdir, "tmpdir": tmpdir}
+        if self._lease is not None:
+            config.update(uid=self._lease.uid, gid=self._lease.gid)
+        config["limits"] = self.limits.as_dict()
+        assert self._sock is not None
         with contextlib.suppress(OSError):  # a child that died at once is reported by start()
-            send_frame(parent_sock, config)
+            send_frame(self._sock, config)
 
     def start(self) -> str:
         """Start the child (unless ``launch`` did) and wait for its import; raises LoadError with the reason
@@ -222,21 +281,31 @@ class SandboxTransport:
             self._sock.close()
             self._sock = None
         process, self._process = self._process, None
-        if process is None:
-            return None
-        if grace:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=grace)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+        status_pipe, self._status = self._status, None
+        exit_status = None
+        if process is not None and grace:
+            if status_pipe is not None:
+                exit_status = _status_number(zygote.read_status_line(status_pipe, grace))
+            else:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=grace)
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
         if self._tree is not None:
             self._tree.kill()
         if self._lease is not None:
             _kill_every_process_of(self._lease.uid)
         try:
-            return process.wait(timeout=5)
+            waited = process.wait(timeout=5) if process is not None else None
         except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL was sent; the kernel is slow
-            return None
+            waited = None
+        if status_pipe is None:
+            return waited
+        if exit_status is None:  # the app's own status, which its bridge reports once the kill reached it
+            exit_status = _status_number(zygote.read_status_line(status_pipe, 2.0))
+        os.close(status_pipe)
+        return exit_status
 
     def close(self) -> None:
         self.stop()
@@ -366,6 +435,14 @@ def route_key(request: Request) -> tuple[str, str]:
     return request.method, f"/{segment}{rest}"
 
 
+def _status_number(line: str | None) -> int | None:
+    """An exit status as a bridge reports it (``-9``: killed by SIGKILL), or None."""
+    try:
+        return int(line) if line is not None else None
+    except ValueError:
+        return None
+
+
 def _exit_reason(status: int | None) -> str:
     if status is None:
         return "it was stopped"
@@ -383,13 +460,7 @@ def _exit_reason(status: int | None) -> str:
 
 def _prepare(spec: AppSpec, workspace: Path) -> tuple[CopyReport, dict[str, object]]:
     """The submission's bounded copy, the kit modules the child runs, and what the child must load."""
-    kit = workspace / "kit" / sandbox_command.KIT_PACKAGE
-    kit.mkdir(parents=True)
-    (kit / "__init__.py").write_text("")
-    for name in CHILD_MODULES:  # each in its layer's folder, whose __init__ is empty here: it imports nothing more
-        (kit / name).parent.mkdir(exist_ok=True)
-        (kit / name).parent.joinpath("__init__.py").touch()
-        shutil.copyfile(KIT_SOURCE / name, kit / name)
+    sandbox_command.copy_modules(workspace / "kit" / sandbox_command.KIT_PACKAGE, CHILD_MODULES)
     (workspace / "app").mkdir(mode=0o700)
     destination = workspace / "submission"
     config: dict[str, object] = {"attribute": spec.attribute}

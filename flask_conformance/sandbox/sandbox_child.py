@@ -16,6 +16,7 @@ import os
 import resource
 import shutil
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -99,13 +100,33 @@ def serve(sock: socket.socket, spec: AppSpec) -> None:
         send_frame(sock, encode_response(response))
 
 
-def main(descriptor: int) -> None:
+def forget_shadowed(workdir: Path, warm: frozenset[str]) -> bool:
+    """In a process forked warm (``zygote_child``), whose ``warm`` modules a cold interpreter has not yet
+    imported when it loads the app: if the submission has a module or package of the name of one of them
+    (a ``flask.py`` of its own), forget them all, so that the app imports them as a cold interpreter would,
+    its own file first. Returns whether it did."""
+    names = {name.split(".")[0] for name in warm}
+    shadowing = False
+    for entry in workdir.rglob("*"):
+        stem = entry.name.split(".")[0]
+        if stem in names and (entry.is_dir() or entry.suffix in (".py", ".pyc", ".so")):
+            shadowing = True
+            break
+    if shadowing:
+        for name in warm:
+            sys.modules.pop(name, None)
+    return shadowing
+
+
+def main(descriptor: int, warm: frozenset[str] = frozenset()) -> None:
+    """``warm``: the modules a zygote imported before forking this process (none in a cold interpreter)."""
     sock = socket.socket(fileno=descriptor)
     config = receive_frame(sock, timeout=None)
     set_limits(config["limits"])
     become(config.get("uid"), config.get("gid"))
     workdir = Path(config["workdir"])
     copy_in(Path(config["source"]), workdir)
+    forget_shadowed(workdir, warm)
     os.chdir(workdir)
     os.environ.clear()
     os.environ.update(ENVIRONMENT, HOME=str(workdir), TMPDIR=config["tmpdir"])

@@ -30,6 +30,8 @@ SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/mime.types", "/etc/localtime")
 # What the app imports beside the standard library: bound wherever it is installed.
 LIBRARIES = ("flask", "werkzeug", "jinja2", "markupsafe", "itsdangerous", "click", "blinker")
 ENVIRONMENT_SWITCH = "FLASK_CONFORMANCE_SANDBOX"
+# The kit's own folder, whose modules a child imports as the package ``KIT_PACKAGE``.
+KIT_SOURCE = Path(__file__).resolve().parent.parent
 
 
 def boot_code(kit_folder: str, descriptor: int) -> str:
@@ -42,6 +44,24 @@ def boot_code(kit_folder: str, descriptor: int) -> str:
 def interpreter_command(kit_folder: str, descriptor: int) -> list[str]:
     """``-I``: no PYTHON* variables, no user site, no script folder on sys.path; ``-B``: no bytecode files."""
     return [sys.executable, "-I", "-B", "-c", boot_code(kit_folder, descriptor)]
+
+
+def copy_modules(kit: Path, modules: tuple[str, ...]) -> None:
+    """The kit modules a child runs, as the package ``kit``: each in its layer's folder, whose ``__init__``
+    is empty here, so that it imports nothing more."""
+    kit.mkdir(parents=True)
+    (kit / "__init__.py").write_text("")
+    for name in modules:
+        (kit / name).parent.mkdir(exist_ok=True)
+        (kit / name).parent.joinpath("__init__.py").touch()
+        shutil.copyfile(KIT_SOURCE / name, kit / name)
+
+
+def holder_program() -> list[str]:
+    """What bubblewrap runs in a sandbox whose app the zygote forks into it: a shell that says on its
+    standard output (a pipe to the grader) that the sandbox is built, then sleeps, holding its namespaces,
+    until it is killed."""
+    return ["/bin/sh", "-c", "echo ready && exec sleep infinity >/dev/null"]
 
 
 def find_bubblewrap() -> str | None:
@@ -68,7 +88,9 @@ def _namespace_flags() -> list[str]:
     return flags
 
 
-def bubblewrap_command(bwrap: str, workspace: Path, descriptor: int, disk: int) -> list[str]:
+def bubblewrap_command(bwrap: str, workspace: Path, disk: int, program: list[str]) -> list[str]:
+    """The sandbox built around ``program``: ``interpreter_command(INSIDE_KIT, descriptor)`` (a cold start),
+    or ``holder_program()`` (a warm one)."""
     command = [bwrap, *_namespace_flags(), "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     command += ["--ro-bind", "/usr", "/usr"]
     for name in ROOT_LINKS:
@@ -98,7 +120,7 @@ def bubblewrap_command(bwrap: str, workspace: Path, descriptor: int, disk: int) 
     if os.getuid() == 0:
         # Enough to switch to the leased uid, which clears these too; nothing else, ever.
         command += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    return [*command, "--", *interpreter_command(INSIDE_KIT, descriptor)]
+    return [*command, "--", *program]
 
 
 def _open_parents(folder: Path) -> list[str]:

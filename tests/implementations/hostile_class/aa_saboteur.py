@@ -10,6 +10,7 @@ from flask import Flask, redirect, request, url_for
 
 app = Flask(__name__)
 REPORT = {"processes_seen": [], "folders_seen": [], "rewritten": []}
+ROUND_DONE = threading.Event()
 
 
 def sabotage():
@@ -21,6 +22,7 @@ def sabotage():
                 attack(f"/proc/{pid}/root/app")
         for folder in glob.glob("/tmp/flask-conformance-*/*") + glob.glob("/tmp/*/submission"):
             attack(folder)
+        ROUND_DONE.set()
         time.sleep(0.05)
 
 
@@ -60,4 +62,5 @@ def login():
 
 @app.route("/probe")
 def probe():
+    ROUND_DONE.wait(10)  # one whole round looked everywhere, however fast the app was started
     return json.dumps(REPORT)

@@ -54,6 +54,16 @@ def read(path):
         return type(error).__name__
 
 
+def privileges():
+    """What of root this process still holds, as /proc/self/status says: capabilities (hex masks), no_new_privs."""
+    fields = {}
+    for line in read("/proc/self/status").splitlines():
+        key, _, value = line.partition(":")
+        if key in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs"):
+            fields[key] = value.strip()
+    return fields
+
+
 def descriptors():
     found = {}
     for name in os.listdir("/proc/self/fd"):
@@ -76,6 +86,7 @@ def probe():
         "root_listing": sorted(os.listdir("/")),
         "home_of_root": os.path.exists("/root/.bashrc") or os.path.exists("/root/.pyenv/shims"),
         "descriptors": descriptors(),
+        "privileges": privileges(),
         "uid": os.getuid(),
         "gid": os.getgid(),
     })

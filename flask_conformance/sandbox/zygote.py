@@ -1,0 +1,134 @@
+"""The grader's side of the zygote (``zygote_child``): started once a batch, before any submission is read.
+
+A batch that runs as root, with bubblewrap and cgroups, starts one; its grading processes inherit it. A
+sandbox is then built by bubblewrap as always (``sandbox_command``), around a program that only holds its
+namespaces, and the zygote forks the app's process into it: the interpreter start and Flask's import, most
+of a cold sandbox's start, are paid once a batch. Anything less (no zygote, or one that fails) starts the
+sandbox cold; the isolation is the same, and a sandbox's ``isolation`` says which start it had.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..data.tree_removal import remove_tree
+from . import cgroups, sandbox_command
+from .sandbox_child import CHILD_MODULES
+
+ZYGOTE_MODULES = (*CHILD_MODULES, "sandbox/zygote_child.py")
+
+
+COLD = "cold"  # FLASK_CONFORMANCE_SANDBOX's value for a batch without a zygote
+
+
+class ZygoteError(Exception):
+    """The zygote could not fork a sandbox's app: the sandbox starts cold instead."""
+
+
+class Zygote:
+    """A running zygote and the control socket its requests go through (shared by the grading processes:
+    a SOCK_SEQPACKET message is never interleaved with another's)."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{cgroups.PREFIX}{os.getpid()}-zygote-"))
+        try:
+            kit = self.folder / sandbox_command.KIT_PACKAGE
+            sandbox_command.copy_modules(kit, ZYGOTE_MODULES)
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            boot = (
+                f"import sys; sys.path.insert(0, {str(self.folder)!r}); "
+                f"from {sandbox_command.KIT_PACKAGE}.sandbox.zygote_child import main; main({theirs.fileno()})"
+            )
+            with theirs:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-I", "-B", "-c", boot],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    pass_fds=(theirs.fileno(),),
+                    cwd="/",
+                    env={},
+                    start_new_session=True,
+                )
+        except BaseException:
+            remove_tree(self.folder)
+            raise
+        self.control = ours
+
+    def fork(self, holder: int, groups: list[Path], app_socket: int, log: int, status: int) -> None:
+        """Ask for the app's process of the sandbox whose namespaces ``holder`` is in; raises ZygoteError."""
+        request = json.dumps({"namespaces_of": holder, "cgroups": [str(group) for group in groups]}).encode()
+        try:
+            socket.send_fds(self.control, [request], [app_socket, log, status])
+        except OSError as error:
+            raise ZygoteError(f"the zygote is gone: {error}") from None
+
+    def close(self) -> None:
+        self.control.close()
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+        self.process.wait()
+        remove_tree(self.folder)
+
+
+def read_status_line(status: int, timeout: float) -> str | None:
+    """The next line the bridge reports on its status pipe, or None if none comes within ``timeout``."""
+    line = b""
+    while not line.endswith(b"\n"):
+        ready, _, _ = select.select([status], [], [], timeout)
+        if not ready:
+            return None
+        chunk = os.read(status, 1)
+        if not chunk:
+            return None
+        line += chunk
+        if len(line) > 4096:
+            return None
+    return line.decode(errors="replace").strip()
+
+
+def namespaced_command(pids: set[int]) -> int | None:
+    """Of a sandbox's processes, the program bubblewrap runs in it: pid 2 of its PID namespace (1 is
+    bubblewrap's init there)."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                fields = line.split()
+                if fields[:1] == ["NSpid:"] and len(fields) > 2 and fields[-1] == "2":
+                    return pid
+    return None
+
+
+_running: Zygote | None = None
+
+
+def start() -> None:
+    """Start the batch's zygote where it can serve (root, bubblewrap, and cgroups), unless told to start every
+    sandbox cold (``FLASK_CONFORMANCE_SANDBOX=cold``)."""
+    global _running
+    if os.environ.get(sandbox_command.ENVIRONMENT_SWITCH, "").lower() == COLD:
+        return
+    if _running is not None or os.getuid() != 0 or sandbox_command.find_bubblewrap() is None:
+        return
+    if cgroups.available() is None:
+        return
+    _running = Zygote()
+
+
+def running() -> Zygote | None:
+    return _running
+
+
+def stop() -> None:
+    global _running
+    if _running is not None:
+        _running.close()
+        _running = None
