@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,11 +12,18 @@ from conftest import IMPLEMENTATIONS
 from flask_conformance.transports.loading import AppSpec, LoadError, load_app
 
 
-def test_import_leaves_modules_path_cwd_and_environment_as_they_were():
-    before = (set(sys.modules), list(sys.path), os.getcwd(), dict(os.environ))
-    app, description = load_app(AppSpec(path=IMPLEMENTATIONS / "correct" / "blueprint"))
+def test_import_leaves_path_cwd_and_environment_as_they_were_and_forgets_the_submissions_modules():
+    """The submission's own modules go (the next one's ``app`` is its own); the libraries they imported
+    stay (a view that imports Flask as it runs finds the Flask its app was built with)."""
+    folder = (IMPLEMENTATIONS / "correct" / "blueprint").resolve()
+    modules = set(sys.modules)
+    before = (list(sys.path), os.getcwd(), dict(os.environ))
+    app, description = load_app(AppSpec(path=folder))
     assert description == "app.py:create_app()"
-    assert (set(sys.modules), list(sys.path), os.getcwd(), dict(os.environ)) == before
+    assert (list(sys.path), os.getcwd(), dict(os.environ)) == before
+    files = [getattr(sys.modules[name], "__file__", None) for name in set(sys.modules) - modules]
+    assert all(file and not Path(file).resolve().is_relative_to(folder) for file in files), files
+    assert {"app", "views"}.isdisjoint(sys.modules)
     assert app.test_client().get("/login?nm=x").headers["Location"] == "/success/x"
 
 

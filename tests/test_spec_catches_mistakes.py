@@ -152,6 +152,13 @@ def test_correct_implementation_passes_tutorial(pytester, name):
     assert run.ret == 0 and run.passed, run.output
 
 
+def test_a_view_that_imports_flask_as_it_runs_passes_in_its_sandbox(pytester):
+    """The sandbox's child keeps what the app's import left (Flask, sys.path, the environment), as ``python
+    app.py`` does. Seen failing: 17 checks lost, the view's ``from flask import request`` a second Flask."""
+    run = run_spec(pytester, "--target", str(CORRECT / "imports_in_view.py"), "-m", "not browser")
+    assert run.ret == 0 and run.passed and not run.failed, run.output
+
+
 def test_a_plain_text_page_shows_markup_as_text(pytester):
     run = run_spec(
         pytester,

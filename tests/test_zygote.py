@@ -30,6 +30,7 @@ from flask_conformance.transports.loading import AppSpec
 CLASS = {
     "lesson_templated": IMPLEMENTATIONS / "correct" / "templated",
     "blueprint": IMPLEMENTATIONS / "correct" / "blueprint",
+    "imports_in_view.py": IMPLEMENTATIONS / "correct" / "imports_in_view.py",
     "get_only.py": IMPLEMENTATIONS / "wrong" / "get_only.py",
     "cuts_names.py": IMPLEMENTATIONS / "wrong" / "cuts_names.py",
     "shadows_werkzeug": IMPLEMENTATIONS / "broken" / "shadows_werkzeug",

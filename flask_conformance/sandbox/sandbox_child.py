@@ -85,7 +85,7 @@ def copy_in(source: Path, workdir: Path) -> None:
 def serve(sock: socket.socket, spec: AppSpec) -> None:
     """Import the app, say so, then answer one request per frame until the grader closes."""
     try:
-        app, description = load_app(spec)
+        app, description = load_app(spec, restore=False)
     except LoadError as error:
         send_frame(sock, {"load_error": str(error)})
         return

@@ -68,8 +68,13 @@ class AppSpec:
 
 
 @contextlib.contextmanager
-def clean_import_state() -> Iterator[None]:
-    """Put modules, ``sys.path``, cwd and the environment back once the import is done."""
+def clean_import_state(restore: bool = True) -> Iterator[None]:
+    """Import with ``FLASK_RUN_FROM_CLI`` set (``app.run()`` at module level then starts no server); put
+    ``sys.path``, cwd and the environment back once the import is done, and forget the modules it imported
+    from the submission's folders (so that the next submission's ``app`` or ``helpers`` is its own), unless
+    ``restore`` is False (a process that is the app's alone, whose views may import or read them later).
+    The libraries it imported stay: a view that imports Flask as it runs must find the Flask its app was
+    built with, not a second one whose ``request`` belongs to no request."""
     modules = set(sys.modules)
     path = list(sys.path)
     cwd = os.getcwd()
@@ -78,17 +83,35 @@ def clean_import_state() -> Iterator[None]:
     try:
         yield
     finally:
-        for name in set(sys.modules) - modules:
-            del sys.modules[name]
-        sys.path[:] = path
-        os.chdir(cwd)
-        os.environ.clear()
-        os.environ.update(environ)
+        if restore:
+            theirs = [Path(entry).resolve() for entry in set(sys.path) - set(path) if entry]
+            for name in set(sys.modules) - modules:
+                if _imported_from(sys.modules[name], theirs):
+                    del sys.modules[name]
+            sys.path[:] = path
+            os.chdir(cwd)
+            os.environ.clear()
+            os.environ.update(environ)
 
 
-def load_app(spec: AppSpec) -> tuple[Callable[..., Any], str]:
-    """Import the app a spec names; returns it with a description such as ``app.py:app``."""
-    with clean_import_state():
+def _imported_from(module: object, folders: list[Path]) -> bool:
+    """Whether a module came from one of ``folders``, or from no file at all (made by the submission)."""
+    file = getattr(module, "__file__", None)
+    if not file:
+        return True
+    try:
+        path = Path(file).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return True
+    return any(path.is_relative_to(folder) for folder in folders)
+
+
+def load_app(spec: AppSpec, restore: bool = True) -> tuple[Callable[..., Any], str]:
+    """Import the app a spec names; returns it with a description such as ``app.py:app``. ``restore``: put
+    this process's modules, path, cwd and environment back after (for an app imported into the grader);
+    a sandbox's child, whose process is the app's, leaves them as the app made them, as ``python app.py``
+    does: a view that imports Flask or a module of its own when it runs then finds the same ones."""
+    with clean_import_state(restore):
         if spec.module is not None:
             module = _import_module(spec.module, spec.search_path or Path.cwd(), spec.module)
             return find_app(module, spec.attribute, spec.module)
