@@ -27,6 +27,7 @@ ZYGOTE_MODULES = (*CHILD_MODULES, "sandbox/zygote_child.py")
 
 
 COLD = "cold"  # FLASK_CONFORMANCE_SANDBOX's value for a batch without a zygote
+SEND_TIMEOUT = 5.0
 
 
 class ZygoteError(Exception):
@@ -61,6 +62,8 @@ class Zygote:
         except BaseException:
             remove_tree(self.folder)
             raise
+        # A request waits this long at most for a zygote that stopped reading: then the sandbox starts cold.
+        ours.settimeout(SEND_TIMEOUT)
         self.control = ours
 
     def fork(self, holder: int, groups: list[Path], app_socket: int, log: int, status: int) -> None:
@@ -120,7 +123,10 @@ def start() -> None:
         return
     if cgroups.available() is None:
         return
-    _running = Zygote()
+    try:
+        _running = Zygote()
+    except OSError:  # no zygote (no room for its folder, no process to spare): every sandbox starts cold
+        _running = None
 
 
 def running() -> Zygote | None:
