@@ -140,3 +140,27 @@ def test_a_dead_zygote_leaves_its_sandboxes_to_start_cold():
         zygote.stop()
     assert response.status == 200 and b"alice" in response.body
     assert not sandbox.isolation.endswith(WARM)
+
+
+def test_a_stalled_zygote_costs_a_sandbox_one_wait_then_it_starts_cold():
+    """A zygote that stops answering (stopped, or wedged) holds a sandbox for its startup timeout at most."""
+    zygote.start()
+    try:
+        running = zygote.running()
+        assert running is not None
+        os.kill(running.process.pid, signal.SIGSTOP)
+        sandbox = SandboxTransport(AppSpec(path=CLASS["lesson_templated"]), Limits(startup_timeout=2))
+        started = time.monotonic()
+        try:
+            sandbox.start()
+            response = sandbox.handle_request(Request("GET", "/success/alice"))
+        finally:
+            sandbox.close()
+        seconds = time.monotonic() - started
+    finally:
+        if zygote.running() is not None:
+            os.kill(zygote.running().process.pid, signal.SIGCONT)  # type: ignore[union-attr]
+        zygote.stop()
+    assert response.status == 200 and b"alice" in response.body
+    assert not sandbox.isolation.endswith(WARM)
+    assert seconds < 2 + 3  # the wait for the zygote, then a cold start

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..data.tree_removal import remove_tree
 from . import cgroups, sandbox_command
 from .sandbox_child import CHILD_MODULES
+from .zygote_child import JOINED
 
 ZYGOTE_MODULES = (*CHILD_MODULES, "sandbox/zygote_child.py")
 
@@ -67,12 +68,22 @@ class Zygote:
         self.control = ours
 
     def fork(self, holder: int, groups: list[Path], app_socket: int, log: int, status: int) -> None:
-        """Ask for the app's process of the sandbox whose namespaces ``holder`` is in; raises ZygoteError."""
-        request = json.dumps({"namespaces_of": holder, "cgroups": [str(group) for group in groups]}).encode()
+        """Ask for the app's process of the sandbox whose namespaces ``holder`` is in, born in ``groups``
+        (cgroup.procs files); raises ZygoteError. The zygote is sent descriptors only: the namespaces and
+        files opened here, so that however late it serves the request, they are this sandbox's."""
+        opened: list[int] = []
         try:
-            socket.send_fds(self.control, [request], [app_socket, log, status])
+            for name in JOINED:
+                opened.append(os.open(f"/proc/{holder}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC))
+            for procs in (*groups, *(group.parent.parent / "cgroup.procs" for group in groups)):
+                opened.append(os.open(procs, os.O_WRONLY | os.O_CLOEXEC))
+            request = json.dumps({"groups": len(groups)}).encode()
+            socket.send_fds(self.control, [request], [app_socket, log, status, *opened])
         except OSError as error:
-            raise ZygoteError(f"the zygote is gone: {error}") from None
+            raise ZygoteError(f"the zygote could not be asked: {error}") from None
+        finally:
+            for descriptor in opened:
+                os.close(descriptor)
 
     def close(self) -> None:
         self.control.close()

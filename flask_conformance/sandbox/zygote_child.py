@@ -1,15 +1,14 @@
 """The zygote: a clean interpreter with Flask imported, forking a warm sandbox child for each submission.
 
 The grader starts it as it starts a cold sandbox (a fresh interpreter: no argv, environment or descriptor
-of the grader's but its control socket), before it has graded anything, and it never reads a submission.
-Each request names a sandbox that bubblewrap has already built (its mounts and namespaces, its cgroups):
-the host pid of the process bubblewrap runs in it, the cgroup.procs files of its groups, and three
-descriptors (its socket, its log, a pipe for its status). For each, the zygote forks a bridge, which
-joins the groups and the namespaces, forks the app's process inside them, and reports on the pipe first
-``ready`` (or why not) and later that process's exit status. The app's process then is what a cold
-sandbox's interpreter is once Flask is imported: it runs ``sandbox_child.main``, which drops to the
-leased uid. Only the import is saved, and an import a submission shadows (a ``flask.py`` of its own) is
-done again, as a cold interpreter would do it.
+of the grader's but its control socket), before it has graded anything, and it never reads a submission:
+each request is a handful of descriptors, of a sandbox that bubblewrap has already built (its
+namespaces, the cgroup.procs files of its groups) and of the app's socket, log and status pipe. For
+each, the zygote forks a bridge, which joins the groups and the namespaces, forks the app's process
+inside them, and reports on the pipe first ``ready`` (or why not) and later that process's exit status.
+The app's process then is what a cold sandbox's interpreter is once Flask is imported: it runs
+``sandbox_child.main``, which drops to the leased uid. Only the import is saved, and an import a
+submission shadows (a ``werkzeug.py`` of its own) is done again, as a cold interpreter would do it.
 """
 
 from __future__ import annotations
@@ -21,19 +20,19 @@ import os
 import signal
 import socket
 import sys
-from pathlib import Path
 
 from .sandbox_child import main as run_sandbox
 
-# The namespaces bubblewrap made, joined in this order: the mount namespace last, since after it the host's
-# /proc (where the others are named) is out of sight; cgroup by the app's process itself, once the bridge
-# has left its groups.
+# The namespaces bubblewrap made, joined in this order (the mount namespace last); cgroup by the app's
+# process itself, once the bridge, which goes back to its own groups, has forked it.
 NAMESPACES = ("ipc", "uts", "net", "pid", "mnt")
+JOINED = (*NAMESPACES, "cgroup")  # the namespace descriptors a request carries, in this order
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_PDEATHSIG = 1
 PR_CAPBSET_DROP = 24
 LAST_CAPABILITY = 63
 MAX_REQUEST = 64 << 10
+MAX_DESCRIPTORS = 32  # three, the namespaces, and two cgroup.procs files for each of at most four groups
 # Kept in the bounding set until the app's process becomes its leased uid, which clears them: CAP_SETGID, CAP_SETUID.
 KEPT_CAPABILITIES = (6, 7)
 
@@ -68,51 +67,54 @@ def main(control_descriptor: int) -> None:
     control = socket.socket(fileno=control_descriptor)
     while True:
         try:
-            message, descriptors, _, _ = socket.recv_fds(control, MAX_REQUEST, 3)
+            message, descriptors, _, _ = socket.recv_fds(control, MAX_REQUEST, MAX_DESCRIPTORS)
         except InterruptedError:
             continue
         if not message:  # every grading process has closed its end: the batch is over
             return
-        if len(descriptors) != 3:
-            for descriptor in descriptors:
-                os.close(descriptor)
-            continue
         if os.fork() == 0:
             control.detach()
             os.close(control_descriptor)
-            app_socket = _bridge(message, *descriptors)
+            app_socket = _bridge(message, descriptors)
             run_sandbox(app_socket, warm)  # only the app's process returns from _bridge
             return
         for descriptor in descriptors:
             os.close(descriptor)
 
 
-def _bridge(message: bytes, app_socket: int, log: int, status: int) -> int:  # pragma: no cover - forked
+def _bridge(message: bytes, descriptors: list[int]) -> int:  # pragma: no cover - forked
     """In the bridge: join the sandbox and fork the app's process into it, then wait for it and report its
-    exit status. Returns only in the app's process, with its socket's descriptor."""
+    exit status. Returns only in the app's process, with its socket's descriptor.
+
+    ``descriptors``, in the order the grader sent them: the app's socket, its log, the status pipe, the
+    sandbox's namespaces (``JOINED``), the cgroup.procs files of its groups, and of the groups the
+    sandbox's are made in (where the bridge goes back to). Descriptors, not pids or paths: a namespace
+    held open is the one the grader opened, however late the request is served."""
+    app_socket, status = descriptors[0], descriptors[2]
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        _keep_only(app_socket, log, status)
-        request = json.loads(message)
-        holder = int(request["namespaces_of"])
-        groups = [Path(str(path)) for path in request["cgroups"]]
-        namespaces = {name: os.open(f"/proc/{holder}/ns/{name}", os.O_RDONLY) for name in (*NAMESPACES, "cgroup")}
-        home = [os.open(group.parent.parent / "cgroup.procs", os.O_WRONLY) for group in groups]
-        for group in groups:
-            group.write_text(str(os.getpid()))
+        _keep_only(descriptors)
+        groups = int(json.loads(message)["groups"])
+        joined = dict(zip(JOINED, descriptors[3 : 3 + len(JOINED)], strict=True))
+        procs = descriptors[3 + len(JOINED) :]
+        if len(procs) != 2 * groups:
+            raise ValueError(f"{len(procs)} cgroup files for {groups} groups")
+        entered, home = procs[:groups], procs[groups:]
+        for descriptor in entered:
+            os.write(descriptor, b"0")  # "0": the writer, this bridge; the app's process is born inside
+            os.close(descriptor)
         libc = _libc()
         for name in NAMESPACES:
-            joined = namespaces.pop(name)
-            _check(libc.setns(joined, 0), f"setns({name})")
-            os.close(joined)
+            _check(libc.setns(joined[name], 0), f"setns({name})")
+            os.close(joined.pop(name))
         app = os.fork()
     except BaseException as error:
         _report(status, f"failed: {type(error).__name__}: {error}")
         os._exit(1)
     if app == 0:
-        return _enter(app_socket, status, namespaces["cgroup"], home)
+        return _enter(app_socket, status, joined["cgroup"], home)
     os.close(app_socket)
-    os.close(namespaces["cgroup"])
+    os.close(joined["cgroup"])
     for descriptor in home:  # the bridge leaves the groups, so that killing the tree leaves it to report
         with contextlib.suppress(OSError):
             os.write(descriptor, b"0")
@@ -151,14 +153,15 @@ def _report(status: int, line: str) -> None:
         os.write(status, f"{line}\n".encode())
 
 
-def _keep_only(app_socket: int, log: int, status: int) -> None:
-    """The log becomes stdout and stderr; every other descriptor the zygote had but these is closed."""
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    os.close(log)
-    kept = (app_socket, status)
-    for descriptor in range(3, max(kept) + 1):
-        if descriptor not in kept:
+def _keep_only(kept: list[int]) -> None:
+    """The log (``kept[1]``) becomes stdout and stderr; every descriptor the zygote had but ``kept`` is
+    closed."""
+    os.dup2(kept[1], 1)
+    os.dup2(kept[1], 2)
+    os.close(kept[1])
+    keep = set(kept) - {kept[1]}
+    for descriptor in range(3, max(keep) + 1):
+        if descriptor not in keep:
             with contextlib.suppress(OSError):
                 os.close(descriptor)
-    os.closerange(max(kept) + 1, os.sysconf("SC_OPEN_MAX"))
+    os.closerange(max(keep) + 1, os.sysconf("SC_OPEN_MAX"))
