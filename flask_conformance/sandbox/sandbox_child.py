@@ -1,9 +1,10 @@
 """The program a sandbox runs: confine itself, copy the submission in, import it, answer requests.
 
-It runs in a fresh interpreter that the grader executes (under bubblewrap where it can), so it inherits
-nothing of the grader: no heap holding other students' data, no argv, no environment, and no file
-descriptor but its socket (3) and its log (1 and 2). It imports only the few kit modules bound beside it
-(``CHILD_MODULES``), never the spec or the grading code.
+It runs in a fresh interpreter that the grader executes (under bubblewrap where it can), or in a process
+a batch's zygote forked into such a sandbox (``zygote_child``), itself a fresh interpreter that has read
+no submission: either way it inherits nothing of the grader: no heap holding other students' data, no
+argv, no environment, and no file descriptor but its socket and its log (1 and 2). It imports only the
+few kit modules bound beside it (``CHILD_MODULES``), never the spec or the grading code.
 
 Its first frame comes from the grader and says who to become and what to copy; every later frame is one
 request. Everything it sends back is untrusted by the grader: the submission owns this process.
@@ -103,8 +104,10 @@ def serve(sock: socket.socket, spec: AppSpec) -> None:
 def forget_shadowed(workdir: Path, warm: frozenset[str]) -> bool:
     """In a process forked warm (``zygote_child``), whose ``warm`` modules a cold interpreter has not yet
     imported when it loads the app: if the submission has a module or package of the name of one of them
-    (a ``flask.py`` of its own), forget them all, so that the app imports them as a cold interpreter would,
-    its own file first. Returns whether it did."""
+    (a ``werkzeug.py`` of its own), forget them all, so that the app imports them as a cold interpreter
+    would, its own file first. Returns whether it did."""
+    if not warm:
+        return False
     names = {name.split(".")[0] for name in warm}
     shadowing = False
     for entry in workdir.rglob("*"):
