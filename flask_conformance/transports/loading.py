@@ -84,7 +84,10 @@ def clean_import_state(restore: bool = True) -> Iterator[None]:
         yield
     finally:
         if restore:
-            theirs = [Path(entry).resolve() for entry in set(sys.path) - set(path) if entry]
+            # the folders the loader put first on sys.path (one may have been there already), and any other
+            # entry the import added
+            added = {*sys.path[: max(0, len(sys.path) - len(path))], *(set(sys.path) - set(path))}
+            theirs = [Path(entry).resolve() for entry in added if entry]
             for name in set(sys.modules) - modules:
                 if _imported_from(sys.modules[name], theirs):
                     del sys.modules[name]
