@@ -48,6 +48,14 @@ EXPECTED = {
         "example).\n"
         "    app.py, line 1: from flask import Flask, redirect, url_for, request"
     ),
+    # a helper named after a module of Python's own that Flask imports: Flask then finds it, and it lacks
+    # what Flask uses; seen failing: "Fix that line" under `from flask import ...`
+    "shadows_logging": (
+        "importing app.py raised AttributeError: module 'logging' has no attribute 'StreamHandler'. Your file "
+        "logging.py has the name of the package `logging`, so importing `logging` finds your file instead of "
+        "the package. Rename it (to my_logging.py, importing it by that name, for example).\n"
+        "    app.py, line 1: from flask import Flask, redirect, url_for, request"
+    ),
     # no path of the grader's Flask, and where the name went
     "imports_escape_from_flask.py": (
         "importing imports_escape_from_flask.py raised ImportError: cannot import name 'escape' from 'flask'. "

@@ -34,6 +34,7 @@ CLASS = {
     "get_only.py": IMPLEMENTATIONS / "wrong" / "get_only.py",
     "cuts_names.py": IMPLEMENTATIONS / "wrong" / "cuts_names.py",
     "shadows_werkzeug": IMPLEMENTATIONS / "broken" / "shadows_werkzeug",
+    "shadows_logging": IMPLEMENTATIONS / "broken" / "shadows_logging",
     "named_flask": IMPLEMENTATIONS / "broken" / "named_flask",
     "syntax_error.py": IMPLEMENTATIONS / "broken" / "syntax_error.py",
     "import_exits.py": IMPLEMENTATIONS / "broken" / "import_exits.py",

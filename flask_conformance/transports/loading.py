@@ -17,6 +17,7 @@ import importlib.util
 import os
 import re
 import sys
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,14 +229,20 @@ def _left_flask(error: BaseException) -> str | None:
 
 
 def _shadowing_file(error: BaseException) -> str | None:
-    """The student's file, relative to their folder, that an ImportError shows standing in for a package of
-    the same name: a ``flask.py`` of their own, which ``from flask import Flask`` then imports."""
-    if not isinstance(error, ImportError) or not error.name:
+    """The student's file, relative to their folder, that an exception shows standing in for a module of
+    the same name: a ``flask.py`` of their own, which ``from flask import Flask`` then imports, or a
+    ``logging.py`` helper, which Flask's ``import logging`` finds instead of Python's."""
+    if isinstance(error, ImportError) and error.name:
+        name = error.name.split(".")[0]
+        # "cannot import name 'x' from 'werkzeug' (werkzeug.py)" names the file; "No module named
+        # 'werkzeug.local'; 'werkzeug' is not a package" only the module, which their file became.
+        where = error.path or getattr(sys.modules.get(name), "__file__", None)
+    elif isinstance(error, AttributeError) and isinstance(getattr(error, "obj", None), types.ModuleType):
+        # "module 'logging' has no attribute 'StreamHandler'": the module is their file
+        name = error.obj.__name__.split(".")[0]  # type: ignore[attr-defined]
+        where = getattr(error.obj, "__file__", None)
+    else:
         return None
-    name = error.name.split(".")[0]
-    # "cannot import name 'x' from 'werkzeug' (werkzeug.py)" names the file; "No module named
-    # 'werkzeug.local'; 'werkzeug' is not a package" only the module, which their file became.
-    where = error.path or getattr(sys.modules.get(name), "__file__", None)
     if not where:
         return None
     path = Path(where)
