@@ -114,16 +114,21 @@ class SandboxTransport:
             raise zygote.ZygoteError("the sandbox's holder is not among its group's processes")
         parent_sock, child_sock = socket.socketpair()
         status_read, status_write = os.pipe()
-        self._sock, self._status = parent_sock, status_read  # stop() closes them, whatever happens next
         try:
-            with self.log_path.open("ab") as log:
-                forker.fork(holder, tree.procs_files, child_sock.fileno(), log.fileno(), status_write)
-        finally:
-            child_sock.close()
-            os.close(status_write)
-        answer = zygote.read_status_line(status_read, self.limits.startup_timeout)
-        if answer != "ready":
-            raise zygote.ZygoteError(f"the zygote could not fork the app: {answer or 'no answer'}")
+            try:
+                with self.log_path.open("ab") as log:
+                    forker.fork(holder, tree.procs_files, child_sock.fileno(), log.fileno(), status_write)
+            finally:
+                child_sock.close()
+                os.close(status_write)
+            answer = zygote.read_status_line(status_read, self.limits.startup_timeout)
+            if answer != "ready":
+                raise zygote.ZygoteError(f"the zygote could not fork the app: {answer or 'no answer'}")
+        except BaseException:  # no app's process to report on: stop() has no status to wait for
+            parent_sock.close()
+            os.close(status_read)
+            raise
+        self._sock, self._status = parent_sock, status_read
         if not self.isolation.endswith(WARM):
             self.isolation += WARM
         self._send_config(sandbox_command.INSIDE_SOURCE, sandbox_command.INSIDE_APP, sandbox_command.INSIDE_TMP)

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from ..data.tree_removal import remove_tree
@@ -41,10 +42,10 @@ class Zygote:
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=f"{cgroups.PREFIX}{os.getpid()}-zygote-"))
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             kit = self.folder / sandbox_command.KIT_PACKAGE
             sandbox_command.copy_modules(kit, ZYGOTE_MODULES)
-            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             boot = (
                 f"import sys; sys.path.insert(0, {str(self.folder)!r}); "
                 f"from {sandbox_command.KIT_PACKAGE}.sandbox.zygote_child import main; main({theirs.fileno()})"
@@ -61,6 +62,8 @@ class Zygote:
                     start_new_session=True,
                 )
         except BaseException:
+            ours.close()
+            theirs.close()
             remove_tree(self.folder)
             raise
         # A request waits this long at most for a zygote that stopped reading: then the sandbox starts cold.
@@ -94,19 +97,21 @@ class Zygote:
 
 
 def read_status_line(status: int, timeout: float) -> str | None:
-    """The next line the bridge reports on its status pipe, or None if none comes within ``timeout``."""
+    """The next line reported on a status pipe (by a holder or a bridge), or None if none comes whole
+    within ``timeout`` or the pipe closes first."""
+    deadline = time.monotonic() + timeout
+    poller = select.poll()
+    poller.register(status, select.POLLIN)
     line = b""
-    while not line.endswith(b"\n"):
-        ready, _, _ = select.select([status], [], [], timeout)
-        if not ready:
+    while not line.endswith(b"\n") and len(line) <= 4096:
+        left = deadline - time.monotonic()
+        if left <= 0 or not poller.poll(left * 1000):
             return None
         chunk = os.read(status, 1)
         if not chunk:
             return None
         line += chunk
-        if len(line) > 4096:
-            return None
-    return line.decode(errors="replace").strip()
+    return line.decode(errors="replace").strip() if line.endswith(b"\n") else None
 
 
 def namespaced_command(pids: set[int]) -> int | None:
