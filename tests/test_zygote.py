@@ -148,3 +148,23 @@ def test_a_dead_or_stalled_zygote_leaves_its_sandboxes_to_start_cold(stop_with):
     assert response.status == 200 and b"alice" in response.body
     assert not sandbox.isolation.endswith(WARM)
     assert seconds < 2 + 3  # the wait for the zygote, then a cold start
+
+
+def test_a_restart_says_how_it_started_and_how_the_app_died():
+    """An app that kills its own process is restarted for the next request: warm while the zygote
+    serves, cold once it is gone, each start told as it was made; its exit status comes from its bridge."""
+    zygote.start()
+    running = zygote.running()
+    assert running is not None
+    sandbox = SandboxTransport(AppSpec(path=IMPLEMENTATIONS / "hostile" / "exits_in_request.py"), Limits())
+    try:
+        sandbox.start()
+        first = sandbox.isolation
+        died = sandbox.handle_request(Request("GET", "/success/alice"))
+        zygote.stop()
+        assert sandbox.handle_request(Request("GET", "/login", query="nm=alice")).status == 302  # a cold restart
+        second = sandbox.isolation
+    finally:
+        sandbox.close()
+    assert first.endswith(WARM) and second == first.removesuffix(WARM)
+    assert died.status == 0 and died.error == "the app's process died (exit status 3) while answering"

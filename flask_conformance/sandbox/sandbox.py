@@ -59,7 +59,8 @@ class SandboxTransport:
             raise
         self.log_path = self.workspace / "output.log"
         self.description = ""
-        self.isolation = ""
+        self.isolation = ""  # what confines it, and how its last start was made (WARM)
+        self._confinement = ""
         self.timeouts = 0
         self.crashes = 0
         self.gave_up = ""
@@ -90,6 +91,7 @@ class SandboxTransport:
                 return
             except zygote.ZygoteError:
                 self.stop()  # the holder and whatever the bridge forked: then the same sandbox, cold
+        self.isolation = self._confinement
         self._launch_cold()
 
     def _launch_warm(self, forker: zygote.Zygote, bwrap: str, tree: cgroups.TreeLimit) -> None:
@@ -129,8 +131,7 @@ class SandboxTransport:
             os.close(status_read)
             raise
         self._sock, self._status = parent_sock, status_read
-        if not self.isolation.endswith(WARM):
-            self.isolation += WARM
+        self.isolation = self._confinement + WARM
         self._send_config(sandbox_command.INSIDE_SOURCE, sandbox_command.INSIDE_APP, sandbox_command.INSIDE_TMP)
 
     def _launch_cold(self) -> None:
@@ -215,7 +216,7 @@ class SandboxTransport:
 
     def _prepare_confinement(self) -> None:
         """Lease a uid and a cgroup once, for every start of this sandbox; describe what was achieved."""
-        if self.isolation:
+        if self._confinement:
             return
         if _leases_uid(bool(self._bwrap)):
             try:
@@ -232,7 +233,8 @@ class SandboxTransport:
             self._watch.start()
         tree = self._tree.kind if self._tree else ("uid-watch" if self._watch else "")
         uid = self._lease.uid if self._lease else None
-        self.isolation = describe_isolation(bool(self._bwrap), uid, tree, cgroups.cpu_sharing(self._tree))
+        self._confinement = describe_isolation(bool(self._bwrap), uid, tree, cgroups.cpu_sharing(self._tree))
+        self.isolation = self._confinement
 
     def handle_request(self, request: Request) -> Response:
         """Carry one request, once any other thread's request has its answer. A route (method and first path
