@@ -96,24 +96,7 @@ class SandboxTransport:
 
     def _launch_warm(self, forker: zygote.Zygote, bwrap: str, tree: cgroups.TreeLimit) -> None:
         """Bubblewrap builds the sandbox around a holder; the zygote forks the app's process into it."""
-        ready_read, ready_write = os.pipe()
-        try:
-            program = sandbox_command.holder_program()
-            command = sandbox_command.bubblewrap_command(bwrap, self.workspace, self.limits.disk, program)
-            self._process = self._popen(cgroups.joined(tree, command), stdout=ready_write)
-        except OSError as error:
-            os.close(ready_read)
-            raise zygote.ZygoteError(f"bubblewrap could not be started: {error}") from None
-        finally:
-            os.close(ready_write)
-        try:
-            if zygote.read_status_line(ready_read, self.limits.startup_timeout) != "ready":
-                raise zygote.ZygoteError(f"bubblewrap built no sandbox: {self._log_hint()}")
-        finally:
-            os.close(ready_read)
-        holder = zygote.namespaced_command(tree.pids())
-        if holder is None:
-            raise zygote.ZygoteError("the sandbox's holder is not among its group's processes")
+        holder = self._start_holder(bwrap, tree)
         parent_sock, child_sock = socket.socketpair()
         status_read, status_write = os.pipe()
         try:
@@ -133,6 +116,28 @@ class SandboxTransport:
         self._sock, self._status = parent_sock, status_read
         self.isolation = self._confinement + WARM
         self._send_config(sandbox_command.INSIDE_SOURCE, sandbox_command.INSIDE_APP, sandbox_command.INSIDE_TMP)
+
+    def _start_holder(self, bwrap: str, tree: cgroups.TreeLimit) -> int:
+        """Start bubblewrap around a holder, in ``tree``; returns the holder's pid once the sandbox is built."""
+        ready_read, ready_write = os.pipe()
+        try:
+            program = sandbox_command.holder_program()
+            command = sandbox_command.bubblewrap_command(bwrap, self.workspace, self.limits.disk, program)
+            self._process = self._popen(cgroups.joined(tree, command), stdout=ready_write)
+        except OSError as error:
+            os.close(ready_read)
+            raise zygote.ZygoteError(f"bubblewrap could not be started: {error}") from None
+        finally:
+            os.close(ready_write)
+        try:
+            if zygote.read_status_line(ready_read, self.limits.startup_timeout) != "ready":
+                raise zygote.ZygoteError(f"bubblewrap built no sandbox: {self._log_hint()}")
+        finally:
+            os.close(ready_read)
+        holder = zygote.namespaced_command(tree.pids())
+        if holder is None:
+            raise zygote.ZygoteError("the sandbox's holder is not among its group's processes")
+        return holder
 
     def _launch_cold(self) -> None:
         """A fresh interpreter, under bubblewrap where it works."""
@@ -234,7 +239,6 @@ class SandboxTransport:
         tree = self._tree.kind if self._tree else ("uid-watch" if self._watch else "")
         uid = self._lease.uid if self._lease else None
         self._confinement = describe_isolation(bool(self._bwrap), uid, tree, cgroups.cpu_sharing(self._tree))
-        self.isolation = self._confinement
 
     def handle_request(self, request: Request) -> Response:
         """Carry one request, once any other thread's request has its answer. A route (method and first path
