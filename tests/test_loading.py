@@ -57,3 +57,13 @@ def test_finding_the_app_in_a_folder_is_guarded_like_importing_it(tmp_path, monk
     monkeypatch.setattr(loading, "find_app", broken_flask)
     with pytest.raises(LoadError, match=r"^importing app\.py raised ModuleNotFoundError: No module named 'werkz"):
         load_app(AppSpec(path=tmp_path))
+
+
+@pytest.mark.parametrize("layout", ["flask_tutorial_layout", "package_layout", "blueprint"])
+def test_a_folder_named_by_a_relative_path_loads_as_by_an_absolute_one(layout, monkeypatch):
+    """``--target student`` from the class's folder: the loader changes into the submission's folder, so a
+    relative folder put on ``sys.path`` named nothing there any more. Seen failing: the package of Flask's
+    tutorial layout was 'No module named flaskr', a correct submission's grade 0 in-process."""
+    monkeypatch.chdir(IMPLEMENTATIONS / "correct")
+    app, _ = load_app(AppSpec(path=Path(layout)))
+    assert app.test_client().get("/login?nm=x").headers["Location"] == "/success/x"
