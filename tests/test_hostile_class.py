@@ -642,6 +642,8 @@ def test_nothing_outlives_ctrl_c(tmp_path):
     finally:
         grader.kill()
         grader.wait()
+    assert grader.returncode == 130, log.read_text()[-2000:]
+    assert "interrupted: finished results are in" in log.read_text()
     time.sleep(0.5)
     after = _machine_state()
     assert after["processes"] == [] and after["cgroups"] == []

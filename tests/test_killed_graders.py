@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from test_batch import FAST, read_rows
 
 from conftest import IMPLEMENTATIONS, ROOT
-from flask_conformance.commands import grading_run
+from flask_conformance.commands import batch_session
 from flask_conformance.commands.cli import main
 
 
@@ -57,14 +57,14 @@ def test_a_submission_out_of_time_keeps_what_finished(tmp_path, monkeypatch, lim
     mid-check (hard): either way the checks that finished keep their points, the feedback names the check
     the time ran out in, and the status says timeout."""
     if limit == "hard":  # no time limit inside the run: only the batch's kill stops it
-        arguments = grading_run.spec_arguments
+        arguments = batch_session.spec_arguments
 
         def without_time_limit(*given):
             spec = arguments(*given)
             at = spec.index("--time-limit")
             return spec[:at] + spec[at + 2 :]
 
-        monkeypatch.setattr(grading_run, "spec_arguments", without_time_limit)
+        monkeypatch.setattr(batch_session, "spec_arguments", without_time_limit)
     folder = tmp_path / "class"
     folder.mkdir()
     shutil.copy(IMPLEMENTATIONS / "broken" / "slow_pages.py", folder / "slow.py")

@@ -1,8 +1,9 @@
 """Batch grading: every submission in a folder, each in a grading child forked from a warm grader.
 
-The grader imports pytest, Flask, Hypothesis and the spec once; each submission
-is graded in a child forked from it, which runs the spec with the submission
-as a sandboxed target and writes its results atomically. A submission that
+The grader imports pytest, Flask, Hypothesis and the spec once, and configures
+pytest and collects the spec once (``batch_session``); each submission is
+graded in a child forked from it, which runs the collected checks with the
+submission as a sandboxed target and writes its results atomically. A submission that
 takes too long is killed and recorded as a timeout. grades.csv is rewritten
 after every submission, so an interruption loses nothing already finished."""
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ..data.tree_removal import remove_tree
 from ..reading.archives import ArchiveError, extract, is_archive
+from .batch_session import grade_in_one_session
 from .discovery import Submission, find_submissions
 from .grading_run import (
     BatchOptions,
@@ -21,7 +23,6 @@ from .grading_run import (
     grading_settings,
     warm_up,
 )
-from .pool import fork_all
 from .records import Record, read_record, write_grades_csv, write_record
 from .shards import Shard, write_manifest
 
@@ -84,8 +85,7 @@ def run_batch(
 
     zygote.start()  # a clean interpreter with Flask imported: each grading process forks its sandboxes warm
     try:
-        for record in fork_all(pending, out, options, settings):
-            finish(record)
+        grade_in_one_session(pending, out, options, settings, finish)
     finally:
         from ..sandbox.sandbox import remove_leftovers
 

@@ -1,11 +1,11 @@
-"""One submission's grading run: the spec in this process, journaled, and its files written."""
+"""A batch's grading runs: their options and the spec's arguments, a submission's files written from its grade,
+and the grade of one whose grading process never finished."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import resource
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,9 +13,9 @@ import pytest
 
 from ..data.atomic_file import write_atomically
 from ..grading.feedback import feedback_html, feedback_markdown
-from ..grading.grading import Grade, grade
+from ..grading.grading import Grade, TestOutcome, grade
 from ..grading.results_json import write_results
-from ..pytest_plugin.plugin import COLLECTOR, PLUGIN, SPEC_DIRECTORY
+from ..pytest_plugin.plugin import PLUGIN, SPEC_DIRECTORY
 from ..pytest_plugin.results_collector import replay
 from ..transports import loading
 from ..transports.transport import time_ran_out
@@ -66,17 +66,21 @@ def grading_settings(options: BatchOptions) -> dict[str, str]:
 SPEC_RUN = (str(SPEC_DIRECTORY), "-q", "--assert=plain", "-p", "no:cacheprovider")
 
 
-def spec_arguments(submission: Path, results: Path, options: BatchOptions) -> list[str]:
+def spec_arguments(target: Path, options: BatchOptions) -> list[str]:
+    """The batch's one pytest session (``batch_session``): the spec, configured and collected with these
+    options in the warm grader, then run in each grading process against its own submission. ``target`` is
+    the first one, which the session's configuration checks names a submission."""
     arguments = [
         *SPEC_RUN,
+        # Each grading process its own captured output, in memory: pytest's files for capturing descriptors
+        # would be one file, opened once in the warm grader, shared by every grading process running at once.
+        "--capture=sys",
         "-p",
         PLUGIN,
         "--target",
-        str(submission),
+        str(target),
         "--conformance-profile",
         options.profile,
-        "--results",
-        str(results),
         "--examples",
         str(options.examples),
         "--request-timeout",
@@ -94,37 +98,11 @@ def spec_arguments(submission: Path, results: Path, options: BatchOptions) -> li
     return arguments
 
 
-class _GradeCatcher:
-    """Journals the run as it goes and keeps the grade the results collector computed at the end."""
-
-    def __init__(self, journal: Path) -> None:
-        self.journal = journal
-        self.grade: Grade | None = None
-
-    @pytest.hookimpl(trylast=True)  # after the plugin registered the collector
-    def pytest_configure(self, config: pytest.Config) -> None:
-        collector = config.pluginmanager.get_plugin(COLLECTOR)
-        if collector is not None:
-            collector.journal_to(self.journal)
-
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        collector = session.config.pluginmanager.get_plugin(COLLECTOR)
-        if collector is not None:
-            self.grade = collector.result()
-
-
-def grade_one(submission: Submission, out: Path, options: BatchOptions) -> Record:
-    """Run the spec against one submission in this process and write its files."""
+def finish_grading(submission: Submission, out: Path, result: Grade, seconds: float) -> Record:
+    """One submission's files, from the grade its grading process's run gave: results.json and the feedback
+    as its student reads them."""
     folder = out / submission.name
-    folder.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    catcher = _GradeCatcher(folder / JOURNAL)
-    with open(folder / "grader.log", "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        pytest.main(spec_arguments(submission.path, folder / "results.json", options), plugins=[catcher])
-    seconds = time.monotonic() - started
-    if catcher.grade is None:
-        raise RuntimeError("the spec run ended without a grade; see grader.log")
-    result = for_students(catcher.grade)
+    result = for_students(result)
     write_results(folder / "results.json", result)
     write_feedback(folder, submission.name, result)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -161,7 +139,8 @@ def failed_record(
 
     The checks its journal shows finished keep their result; the one it was in fails with the reason (or,
     when the grader is at fault, is marked for a regrade like every check after it), and the ones after
-    it fail as not run. Without a journal, nothing ran: every check fails with the reason.
+    it fail as not run. Without a journal, nothing ran: every check fails with the reason, or, when the
+    grader is at fault, is marked for a regrade.
     """
     from ..data.requirements import checked_ids
     from ..reading.rubric import load_rubric
@@ -170,14 +149,18 @@ def failed_record(
     reason = status.split(": ", 1)[-1]
     collector = replay(out / submission.name / JOURNAL, options.profile, rubric, str(submission.path))
     if collector is None:
+        checked = checked_ids(options.profile, browser=options.browser)
+        # Nothing ran. Through the grader's fault (its sandbox would not start, its session ended first):
+        # every check to regrade, at no cost (POLICY.md); through the submission's, every check failed.
+        outcomes = [TestOutcome(rid, rid, "grader-error", reason) for rid in sorted(checked)] if grader_fault else []
         result = grade(
-            [],
+            outcomes,
             profile=options.profile,
             rubric=rubric,
             target=str(submission.path),
-            load_error=reason,
+            load_error="" if grader_fault else reason,
             execution_time=seconds,
-            checked=checked_ids(options.profile, browser=options.browser),
+            checked=checked,
         )
     else:
         if grader_fault:

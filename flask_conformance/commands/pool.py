@@ -10,53 +10,44 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Generator
 from pathlib import Path
+from typing import NamedTuple, NoReturn
 
 from ..data.curl import printable
-from ..sandbox.sandbox import close_prelaunched, prelaunch, remove_leftovers
+from ..sandbox.sandbox import remove_leftovers
 from .discovery import Submission
-from .grading_run import (
-    BatchOptions,
-    failed_record,
-    grade_one,
-)
+from .grading_run import BatchOptions, failed_record
 from .records import Record, read_record, write_record
 
 
-def _child(  # pragma: no cover - forked
-    submission: Submission, out: Path, options: BatchOptions, graded_with: dict[str, str]
-) -> None:
-    """The grading child: grade, write the record, and leave without running the parent's exit handlers."""
-    status = 0
-    try:
-        gc.freeze()  # the warm grader's heap: no collector walks over it, no pages copied by them
-        _die_with_parent()
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.dup2(null, 2)
-        from ..data.limits import Limits
-        from ..targets.targets import parse_target
+class Forked(NamedTuple):
+    """What ``fork_all`` yields in a grading process, once, right after the fork: the submission it grades."""
 
-        # The submission imports in its sandbox while pytest collects the spec here: the spec the target
-        # will be opened with (a folder's app may be one folder down), so that it adopts this sandbox.
-        spec = parse_target(str(submission.path))[1]
-        if spec is not None:
-            limits = Limits(startup_timeout=options.startup_timeout, request_timeout=options.request_timeout)
-            prelaunch(spec, limits)
-        write_record(out, replace(grade_one(submission, out, options), graded_with=graded_with))
-        close_prelaunched()
-    except BaseException as error:
-        try:
-            (out / submission.name).mkdir(parents=True, exist_ok=True)
-            (out / submission.name / "grader-error.txt").write_text(f"{type(error).__name__}: {error}\n")
-        finally:
-            status = 1
+    submission: Submission
+
+
+def become_grading_process() -> None:  # pragma: no cover - forked
+    """A grading process's first steps: the warm grader's heap frozen (no collector walks over it, no pages
+    copied by them), death with the batch, the default reaction to Ctrl-C and SIGTERM, and its stray output
+    thrown away."""
+    gc.freeze()
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+
+
+def grader_error_exit(out: Path, submission: Submission, error: BaseException) -> NoReturn:  # pragma: no cover
+    """A grading process that failed itself: the batch reads why (``_grader_error``) and records it."""
+    try:
+        (out / submission.name).mkdir(parents=True, exist_ok=True)
+        (out / submission.name / "grader-error.txt").write_text(f"{type(error).__name__}: {error}\n")
     finally:
-        os._exit(status)
+        os._exit(1)
 
 
 def _die_with_parent() -> None:  # pragma: no cover - forked
@@ -69,7 +60,11 @@ def _die_with_parent() -> None:  # pragma: no cover - forked
 
 def fork_all(
     pending: list[Submission], out: Path, options: BatchOptions, graded_with: dict[str, str]
-) -> Iterator[Record]:
+) -> Generator[Record | Forked, None, None]:
+    """Fork a grading process per submission, ``options.jobs`` at a time, each killed at its time limit; yields
+    each one's record as it ends. In a grading process it yields ``Forked`` once and ends: the caller grades
+    that submission there (the batch's pytest session runs its collected checks) and exits, with the record
+    written, without returning."""
     running: dict[int, tuple[Submission, float, int | None]] = {}  # pid -> submission, start, pidfd
     queue = list(reversed(pending))
     sys.stdout.flush()
@@ -80,8 +75,10 @@ def fork_all(
                 submission = queue.pop()
                 shutil.rmtree(out / submission.name, ignore_errors=True)
                 pid = os.fork()
-                if pid == 0:
-                    _child(submission, out, options, graded_with)
+                if pid == 0:  # pragma: no cover - forked
+                    running.clear()  # the batch's other grading processes: leaving this loop must not kill them
+                    yield Forked(submission)
+                    return
                 running[pid] = (submission, time.monotonic(), _pidfd(pid))
             _wait_for_any(running, options.timeout)
             for pid, (submission, started, pidfd) in list(running.items()):

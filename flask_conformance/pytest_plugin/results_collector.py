@@ -23,7 +23,8 @@ from ..transports.transport import TIME_RAN_OUT
 
 
 class ResultsCollector:
-    """A plugin object registered only when ``--results`` is given."""
+    """A plugin object registered when ``--results`` is given, or by the batch's session for its grading
+    processes (``begin``)."""
 
     def __init__(
         self, profile: str, rubric: Rubric, target: str, results: Path | None = None, results_format: str = "gradescope"
@@ -43,8 +44,13 @@ class ResultsCollector:
         self.started_at = time.monotonic()
         self._journal: TextIO | None = None
 
-    def journal_to(self, path: Path) -> None:
-        self._journal = open(path, "w", encoding="utf-8")  # noqa: SIM115 - open for the whole run
+    def begin(self, target: str, journal: Path) -> None:
+        """Grade ``target`` from now on, journaled: in a grading process forked from the batch's session,
+        which collected the spec once (``commands/batch_session``), before any of its checks runs."""
+        self.target_description = target
+        self.started_at = time.monotonic()
+        self._journal = open(journal, "w", encoding="utf-8")  # noqa: SIM115 - open for the whole run
+        self._write(selected=self.selected)
 
     def _write(self, **entry: object) -> None:
         if self._journal is not None:

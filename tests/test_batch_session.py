@@ -1,0 +1,106 @@
+"""The batch's one pytest session: the spec configured and collected once, each grading process forked
+from it with its own submission, its own log, and its own failure."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+
+from click.testing import CliRunner
+
+from conftest import IMPLEMENTATIONS, ROOT
+from flask_conformance.commands import batch_session
+from flask_conformance.commands.cli import GRADER_ERROR_EXIT, main
+from flask_conformance.pytest_plugin.results_collector import ResultsCollector
+
+FAST = ["--request-timeout", "1", "--startup-timeout", "3", "--jobs", "2"]
+
+
+def read_rows(out):
+    return {row["name"]: row for row in csv.DictReader((out / "grades.csv").read_text().splitlines())}
+
+
+def a_class(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copytree(IMPLEMENTATIONS / "correct" / "blueprint", folder / "ann")
+    shutil.copy(IMPLEMENTATIONS / "wrong" / "status_307.py", folder / "ben.py")
+    shutil.copy(IMPLEMENTATIONS / "broken" / "syntax_error.py", folder / "cas.py")
+    shutil.copy(ROOT / "reference_app" / "lesson" / "app.py", folder / "dan.py")
+    return folder
+
+
+def test_the_spec_is_collected_once_for_the_whole_class(tmp_path, monkeypatch):
+    """Collected in the batch's own process, never again in a grading process: configuring pytest and
+    collecting the spec were a fifth of what grading a submission cost. Seen failing: a pytest session
+    per submission collected four times, in four processes."""
+    collections = tmp_path / "collections"
+    collection_finish = ResultsCollector.pytest_collection_finish
+
+    def noted(self, session):
+        with collections.open("a") as note:
+            note.write(f"{os.getpid()}\n")
+        collection_finish(self, session)
+
+    monkeypatch.setattr(ResultsCollector, "pytest_collection_finish", noted)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(a_class(tmp_path)), "--out", str(out), *FAST])
+    assert result.exit_code == 0, result.output
+    assert collections.read_text().split() == [str(os.getpid())]
+    rows = read_rows(out)
+    assert {name: row["score"] for name, row in rows.items()} == {"ann": "83", "ben": "69", "cas": "0", "dan": "73"}
+
+
+def test_each_grading_process_logs_its_own_run(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(a_class(tmp_path)), "--out", str(out), *FAST])
+    assert result.exit_code == 0, result.output
+    logs = {name: (out / name / "grader.log").read_text() for name in ("ann", "ben", "cas", "dan")}
+    for name, log in logs.items():
+        graded = [line for line in log.splitlines() if line.startswith("flask-conformance: grading ")]
+        assert len(graded) == 1 and graded[0].endswith(f"{os.sep}{name}" + ("" if name == "ann" else ".py")), log
+    assert logs["ann"].splitlines()[-1].startswith("35 passed, 40 deselected in ")  # pytest's last line, flushed
+    assert logs["ben"].splitlines()[-1].startswith("2 failed, 29 passed, 4 skipped, 40 deselected in ")
+    assert "flask-conformance: cannot load" in logs["cas"] and "syntax error" in logs["cas"]
+
+
+def test_a_grading_process_that_fails_before_its_checks_costs_only_its_own_grade(tmp_path, monkeypatch):
+    """Its sandbox would not start: the grader's failure, to regrade, at no cost to the student; the
+    classmates graded beside it keep their grades."""
+    from flask_conformance.sandbox import sandbox
+
+    prelaunch = sandbox.prelaunch
+
+    def failing_for_ben(spec, limits):
+        if "ben" in str(spec.path):
+            raise OSError("no workspace could be made")
+        prelaunch(spec, limits)
+
+    monkeypatch.setattr(sandbox, "prelaunch", failing_for_ben)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(a_class(tmp_path)), "--out", str(out), *FAST])
+    assert result.exit_code == GRADER_ERROR_EXIT, result.output
+    rows = read_rows(out)
+    assert rows["ben"]["status"].startswith("grader-error: OSError: no workspace could be made")
+    assert rows["ben"]["score"] == rows["ben"]["max_score"]
+    assert {name: row["score"] for name, row in rows.items() if name != "ben"} == {"ann": "83", "cas": "0", "dan": "73"}
+    results = json.loads((out / "ben" / "results.json").read_text())
+    assert all("grader-error" in test["tags"] for test in results["tests"])
+
+
+def test_a_session_that_grades_nobody_records_everyone_for_a_regrade(tmp_path, monkeypatch):
+    """The spec itself broken (here, a path pytest cannot find): no submission is lost or failed for it."""
+    arguments = batch_session.spec_arguments
+    monkeypatch.setattr(batch_session, "spec_arguments", lambda *given: [*arguments(*given), str(tmp_path / "gone")])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(a_class(tmp_path)), "--out", str(out), *FAST])
+    assert result.exit_code == GRADER_ERROR_EXIT, result.output
+    rows = read_rows(out)
+    assert set(rows) == {"ann", "ben", "cas", "dan"}
+    for row in rows.values():
+        assert row["status"] == (
+            "grader-error: the grader's pytest session ended before grading it (pytest exit code 4)"
+        ), row
+        assert row["score"] == row["max_score"]
