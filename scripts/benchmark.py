@@ -7,8 +7,8 @@ run, naively with one ``pytest spec_tests --target`` per submission, on equal
 terms: the same checks (no browser), the same examples, the same isolation, as
 many processes at a time as the batch has jobs. (The batch starts its sandboxes
 warm where it can: the same sandbox, with Flask's import paid once.) Prints submissions per second
-for both, their ratio, the peak memory of a grading worker, and the isolation
-both ran under.
+for both, their ratio, the same two without isolation (what isolation costs), the peak memory of a grading
+worker, and the isolation both ran under.
 
     .venv/bin/python scripts/benchmark.py [--count 60] [--jobs 2] [--naive-sample N]
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,8 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPLEMENTATIONS = ROOT / "tests" / "implementations"
@@ -48,7 +51,12 @@ def generate(folder: Path, count: int) -> None:
             shutil.copy(source, destination / "app.py")
 
 
-def batch(folder: Path, out: Path, jobs: int, examples: int) -> tuple[float, float]:
+# Both ways without isolation: the submission imported into the grading process (trusted code only, as
+# this script's own implementations are), to show what isolation costs and what is left without it.
+WITHOUT_ISOLATION = {**os.environ, "FLASK_CONFORMANCE_IN_PROCESS": "true"}
+
+
+def batch(folder: Path, out: Path, jobs: int, examples: int, env: dict[str, str] | None = None) -> tuple[float, float]:
     started = time.perf_counter()
     subprocess.run(
         [
@@ -65,13 +73,14 @@ def batch(folder: Path, out: Path, jobs: int, examples: int) -> tuple[float, flo
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )
     seconds = time.perf_counter() - started
     peak = max(json.loads(path.read_text())["peak_memory_mb"] for path in out.glob("*/record.json"))
     return seconds, peak
 
 
-def naive(submissions: list[Path], jobs: int, examples: int) -> float:
+def naive(submissions: list[Path], jobs: int, examples: int, env: dict[str, str] | None = None) -> float:
     def one(submission: Path) -> None:
         subprocess.run(
             [
@@ -93,6 +102,7 @@ def naive(submissions: list[Path], jobs: int, examples: int) -> float:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             check=False,
+            env=env,
         )
 
     started = time.perf_counter()
@@ -134,13 +144,25 @@ def sandbox_start_seconds(warm: bool, starts: int = 10) -> float | None:
         zygote.stop()
 
 
-def run_spec_here(examples: int, *selection: str) -> None:
+class LoopTimer:
+    """Times pytest's test loop alone, in CPU seconds: the checks, without configuring pytest or collecting
+    the spec, which the batch does once for the class."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self) -> None:
+        self.seconds -= time.process_time()
+
+    def pytest_sessionfinish(self) -> None:
+        self.seconds += time.process_time()
+
+
+def run_spec_here(examples: int, *selection: str, plugins: tuple[object, ...] = ()) -> None:
     """The spec (or the ``selection`` of its files), no browser, run in this process against the lesson's
     reference imported here: no sandbox, no interpreter started; its output thrown away."""
     import contextlib
-    import os
-
-    import pytest
 
     from flask_conformance.commands.grading_run import SPEC_RUN
 
@@ -150,17 +172,17 @@ def run_spec_here(examples: int, *selection: str) -> None:
     if selection:
         arguments = [str(ROOT / "spec_tests" / name) for name in selection] + arguments[1:]
     with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
-        pytest.main(arguments)
+        pytest.main(arguments, plugins=list(plugins))
 
 
 def checks_alone_seconds(examples: int, runs: int = 3) -> float:
-    """The checks themselves, as little else as there can be (``run_spec_here``): CPU seconds, the least of
-    a few runs after one to warm up."""
+    """The checks themselves, as little else as there can be (``run_spec_here``, its test loop alone): CPU
+    seconds, the least of a few runs after one to warm up."""
     spent = []
     for _ in range(runs + 1):
-        started = time.process_time()
-        run_spec_here(examples)
-        spent.append(time.process_time() - started)
+        timer = LoopTimer()
+        run_spec_here(examples, plugins=(timer,))
+        spent.append(timer.seconds)
     return min(spent[1:])
 
 
@@ -196,6 +218,12 @@ def main() -> None:
         submissions = sorted(folder.iterdir())
         sample = submissions[: arguments.naive_sample] if arguments.naive_sample else submissions
         naive_seconds = naive(sample, arguments.jobs, arguments.examples) * len(submissions) / len(sample)
+        plain_batch_seconds, _ = batch(
+            folder, Path(temporary) / "out-plain", arguments.jobs, arguments.examples, WITHOUT_ISOLATION
+        )
+        plain_naive_seconds = (
+            naive(sample, arguments.jobs, arguments.examples, WITHOUT_ISOLATION) * len(submissions) / len(sample)
+        )
     batch_rate = arguments.count / batch_seconds
     naive_rate = arguments.count / naive_seconds
     names = names_per_submission(arguments.examples)
@@ -206,6 +234,11 @@ def main() -> None:
         + (f"  (timed on {len(sample)}, scaled)" if len(sample) < len(submissions) else "")
     )
     print(f"speed-up:                 {batch_rate / naive_rate:7.2f}x")
+    print(
+        f"without isolation, both:  batch {plain_batch_seconds:.2f} s, naive {plain_naive_seconds:.2f} s, "
+        f"speed-up {plain_naive_seconds / plain_batch_seconds:.2f}x; isolation costs the batch "
+        f"{100 * (batch_seconds / plain_batch_seconds - 1):.0f}% more time"
+    )
     print(f"peak memory of a worker:  {peak:7.1f} MB")
     # Where a submission's cost goes, in core-seconds: both ways pay one sandbox start (the naive way a cold
     # one, a fresh interpreter; the batch a warm one where it can) and the checks; the naive way pays a
@@ -227,7 +260,7 @@ def main() -> None:
     # The ceiling of any batch that starts a sandbox per submission as this one does: even one that paid
     # nothing but that start and the checks as they cost in a warm process with no sandbox at all.
     checks = checks_alone_seconds(arguments.examples)
-    print(f"  the checks alone:       {checks:7.2f} s  (warm, in-process, no sandbox: CPU seconds)")
+    print(f"  the checks alone:       {checks:7.2f} s  (pytest's test loop, warm, in-process, no sandbox: CPU s)")
     print(
         f"ceiling, one sandbox a submission:     {naive_core_seconds / (start + checks):.2f}x"
         "  (naive / (the batch's sandbox start + checks alone))"
