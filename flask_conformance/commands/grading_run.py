@@ -196,3 +196,9 @@ def warm_up() -> None:
     ]
     with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
         pytest.main(arguments)
+    # The feedback's templates compiled, and markdown-it's rules built, once here: in each grading process
+    # they were two thirds of writing its files.
+    from ..reading.rubric import Rubric
+
+    warm = grade([], profile=BatchOptions.profile, rubric=Rubric(), target="warm-up", load_error="warm-up")
+    feedback_html("warm-up", feedback_markdown("warm-up", warm))
