@@ -75,6 +75,9 @@ def spec_arguments(target: Path, options: BatchOptions) -> list[str]:
         # Each grading process its own captured output, in memory: pytest's files for capturing descriptors
         # would be one file, opened once in the warm grader, shared by every grading process running at once.
         "--capture=sys",
+        # A failed check's text is the kit's own (plugin.pytest_runtest_makereport): pytest's traceback of it,
+        # with the source of every frame, was formatted only to be replaced, a tenth of a grading process.
+        "--tb=line",
         "-p",
         PLUGIN,
         "--target",
