@@ -182,7 +182,11 @@ def warm_up() -> None:
     """Import what every grading child needs once, here, so that each fork starts warm."""
     from ..pytest_plugin import plugin  # noqa: F401
     from ..sandbox import sandbox  # noqa: F401
-    from ..targets import targets  # noqa: F401
+    from ..targets import failure_text, targets  # noqa: F401
+
+    # failure_text: what a failed check imports. Imported in a grading process, it was a module new to
+    # Hypothesis, whose constants (of a checkout's modules, not an installed kit's) it then adds to what
+    # it draws from, recomputing its cache of them: a tenth of that process's CPU.
 
     # A whole run, not just collection: what Flask and Werkzeug import lazily on a first request is then
     # imported here once, instead of in every sandboxed child. Not the browser's checks: starting Chromium
