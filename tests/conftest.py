@@ -190,6 +190,19 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
+def small_class(tmp_path: Path) -> Path:
+    """A class of three: a correct folder (ann), one wrong file (ben), one that does not compile (cas)."""
+    import shutil
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copytree(IMPLEMENTATIONS / "correct" / "blueprint", folder / "ann")
+    shutil.copy(IMPLEMENTATIONS / "wrong" / "status_307.py", folder / "ben.py")
+    shutil.copy(IMPLEMENTATIONS / "broken" / "syntax_error.py", folder / "cas.py")
+    return folder
+
+
+@pytest.fixture
 def serve_wsgi() -> Iterator[object]:
     """Serve a WSGI app on 127.0.0.1, on a port the OS picks; stopped when the test ends."""
     servers: list[WSGIServer] = []

@@ -22,16 +22,6 @@ def read_rows(out):
     return list(csv.DictReader((out / "grades.csv").read_text().splitlines()))
 
 
-@pytest.fixture
-def small_class(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
-    shutil.copytree(IMPLEMENTATIONS / "correct" / "blueprint", folder / "ann")
-    shutil.copy(IMPLEMENTATIONS / "wrong" / "status_307.py", folder / "ben.py")
-    shutil.copy(IMPLEMENTATIONS / "broken" / "syntax_error.py", folder / "cas.py")
-    return folder
-
-
 def test_grade_writes_four_outputs(small_class, tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["grade", str(small_class), "--out", str(out), "--jobs", "2"])

@@ -8,9 +8,10 @@ import json
 import os
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
-from conftest import IMPLEMENTATIONS, ROOT
+from conftest import ROOT
 from flask_conformance.commands import batch_session
 from flask_conformance.commands.cli import GRADER_ERROR_EXIT, main
 from flask_conformance.pytest_plugin.results_collector import ResultsCollector
@@ -22,17 +23,14 @@ def read_rows(out):
     return {row["name"]: row for row in csv.DictReader((out / "grades.csv").read_text().splitlines())}
 
 
-def a_class(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
-    shutil.copytree(IMPLEMENTATIONS / "correct" / "blueprint", folder / "ann")
-    shutil.copy(IMPLEMENTATIONS / "wrong" / "status_307.py", folder / "ben.py")
-    shutil.copy(IMPLEMENTATIONS / "broken" / "syntax_error.py", folder / "cas.py")
-    shutil.copy(ROOT / "reference_app" / "lesson" / "app.py", folder / "dan.py")
-    return folder
+@pytest.fixture
+def a_class(small_class):
+    """The small class, and the lesson's own app (dan)."""
+    shutil.copy(ROOT / "reference_app" / "lesson" / "app.py", small_class / "dan.py")
+    return small_class
 
 
-def test_the_spec_is_collected_once_for_the_whole_class(tmp_path, monkeypatch):
+def test_the_spec_is_collected_once_for_the_whole_class(a_class, tmp_path, monkeypatch):
     """Collected in the batch's own process, never again in a grading process: configuring pytest and
     collecting the spec were a fifth of what grading a submission cost. Seen failing: a pytest session
     per submission collected four times, in four processes."""
@@ -46,16 +44,16 @@ def test_the_spec_is_collected_once_for_the_whole_class(tmp_path, monkeypatch):
 
     monkeypatch.setattr(ResultsCollector, "pytest_collection_finish", noted)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["grade", str(a_class(tmp_path)), "--out", str(out), *FAST])
+    result = CliRunner().invoke(main, ["grade", str(a_class), "--out", str(out), *FAST])
     assert result.exit_code == 0, result.output
     assert collections.read_text().split() == [str(os.getpid())]
     rows = read_rows(out)
     assert {name: row["score"] for name, row in rows.items()} == {"ann": "83", "ben": "69", "cas": "0", "dan": "73"}
 
 
-def test_each_grading_process_logs_its_own_run(tmp_path):
+def test_each_grading_process_logs_its_own_run(a_class, tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["grade", str(a_class(tmp_path)), "--out", str(out), *FAST])
+    result = CliRunner().invoke(main, ["grade", str(a_class), "--out", str(out), *FAST])
     assert result.exit_code == 0, result.output
     logs = {name: (out / name / "grader.log").read_text() for name in ("ann", "ben", "cas", "dan")}
     for name, log in logs.items():
@@ -66,7 +64,7 @@ def test_each_grading_process_logs_its_own_run(tmp_path):
     assert "flask-conformance: cannot load" in logs["cas"] and "syntax error" in logs["cas"]
 
 
-def test_a_grading_process_that_fails_before_its_checks_costs_only_its_own_grade(tmp_path, monkeypatch):
+def test_a_grading_process_that_fails_before_its_checks_costs_only_its_own_grade(a_class, tmp_path, monkeypatch):
     """Its sandbox would not start: the grader's failure, to regrade, at no cost to the student; the
     classmates graded beside it keep their grades."""
     from flask_conformance.sandbox import sandbox
@@ -80,7 +78,7 @@ def test_a_grading_process_that_fails_before_its_checks_costs_only_its_own_grade
 
     monkeypatch.setattr(sandbox, "prelaunch", failing_for_ben)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["grade", str(a_class(tmp_path)), "--out", str(out), *FAST])
+    result = CliRunner().invoke(main, ["grade", str(a_class), "--out", str(out), *FAST])
     assert result.exit_code == GRADER_ERROR_EXIT, result.output
     rows = read_rows(out)
     assert rows["ben"]["status"].startswith("grader-error: OSError: no workspace could be made")
@@ -90,12 +88,12 @@ def test_a_grading_process_that_fails_before_its_checks_costs_only_its_own_grade
     assert all("grader-error" in test["tags"] for test in results["tests"])
 
 
-def test_a_session_that_grades_nobody_records_everyone_for_a_regrade(tmp_path, monkeypatch):
+def test_a_session_that_grades_nobody_records_everyone_for_a_regrade(a_class, tmp_path, monkeypatch):
     """The spec itself broken (here, a path pytest cannot find): no submission is lost or failed for it."""
     arguments = batch_session.spec_arguments
     monkeypatch.setattr(batch_session, "spec_arguments", lambda *given: [*arguments(*given), str(tmp_path / "gone")])
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["grade", str(a_class(tmp_path)), "--out", str(out), *FAST])
+    result = CliRunner().invoke(main, ["grade", str(a_class), "--out", str(out), *FAST])
     assert result.exit_code == GRADER_ERROR_EXIT, result.output
     rows = read_rows(out)
     assert set(rows) == {"ann", "ben", "cas", "dan"}
