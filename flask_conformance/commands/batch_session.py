@@ -53,6 +53,7 @@ class BatchSession:
         self.submission: Submission | None = None  # set in a grading process alone
         self.started = 0.0
         self.interrupted: BaseException | None = None
+        self.uncollected = False
         self.collector = ResultsCollector(options.profile, Rubric(), "")  # the session's own, once configured
 
     @pytest.hookimpl(trylast=True)  # after the kit's plugin read the settings and the rubric
@@ -64,6 +65,7 @@ class BatchSession:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
         if session.testsfailed:  # the spec could not be collected: pytest says why, and nothing is graded
+            self.uncollected = True
             return None
         graded = fork_all(self.pending, self.out, self.options, self.graded_with)
         try:
@@ -154,7 +156,7 @@ def grade_in_one_session(
                 os._exit(1)
     if session.interrupted is not None:
         raise session.interrupted
-    if code == pytest.ExitCode.INTERRUPTED:  # Ctrl-C before the first fork, which pytest caught
+    if code == pytest.ExitCode.INTERRUPTED and not session.uncollected:  # Ctrl-C before the first fork
         raise KeyboardInterrupt
     for submission in pending:
         if read_record(out, submission.name) is None:
