@@ -107,3 +107,21 @@ def test_a_session_that_grades_nobody_records_everyone_for_a_regrade(a_class, tm
             f"grader-error: the grader's pytest session ended before grading it (pytest exit code {code})"
         ), row
         assert row["score"] == row["max_score"]
+
+
+def test_a_crash_of_pytest_itself_in_a_grading_process_costs_the_student_nothing(a_class, tmp_path, monkeypatch):
+    """The kit failing inside a pytest hook (here, writing a failure's text) ends that process's session
+    with an INTERNALERROR: the checks that finished keep their result, the rest are the grader's failure,
+    to regrade at no cost (POLICY.md), never "did not run" and failed."""
+    from flask_conformance.targets import failure_text
+
+    monkeypatch.setattr(failure_text, "failure_text", lambda *given: 1 / 0)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(a_class), "--out", str(out), *FAST])
+    assert result.exit_code == GRADER_ERROR_EXIT, result.output
+    rows = read_rows(out)
+    assert rows["ben"]["status"].startswith("grader-error: "), rows["ben"]
+    assert rows["ben"]["score"] == rows["ben"]["max_score"]
+    results = json.loads((out / "ben" / "results.json").read_text())
+    assert not [test for test in results["tests"] if test["status"] == "failed"], results["tests"]
+    assert {name: row["score"] for name, row in rows.items() if name != "ben"} == {"ann": "83", "cas": "0", "dan": "73"}

@@ -21,6 +21,9 @@ from ..grading.results_json import write_results
 from ..reading.rubric import Rubric
 from ..transports.transport import TIME_RAN_OUT
 
+# What a check that never finished says when pytest itself stopped with an INTERNALERROR: a regrade, at no cost.
+INTERNAL_ERROR = "pytest or the kit failed with an internal error, shown in the run's output"
+
 
 class ResultsCollector:
     """A plugin object registered when ``--results`` is given, or by the batch's session for its grading
@@ -107,7 +110,7 @@ class ResultsCollector:
             self.outcomes.append(TestOutcome(requirement_id, nodeid, outcome, message))
 
     def result(self) -> Grade:
-        self.finish_unfinished("failed", "")  # -x or a crash inside pytest: what never reported did not run
+        self.finish_unfinished("failed", "")  # -x, or a run cut short: what never reported did not run
         result = grade(
             self.outcomes,
             profile=self.profile,
@@ -125,7 +128,9 @@ class ResultsCollector:
         return result
 
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self) -> None:
+    def pytest_sessionfinish(self, exitstatus: int) -> None:
+        if exitstatus == pytest.ExitCode.INTERNAL_ERROR:  # the kit or pytest failed, not the submission
+            self.finish_unfinished("grader-error", INTERNAL_ERROR)
         if self._journal is not None:
             self._journal.close()
         if self.results is not None:
