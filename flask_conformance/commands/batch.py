@@ -65,7 +65,7 @@ def run_batch(
             f"--resume: regrading {regraded} submission(s) graded with other settings ({', '.join(sorted(changed))})"
         )
     pending, refused = _unpacked(pending, out)
-    warm_up()
+    warm_up(options.examples)
     order = [submission.name for submission in submissions]
 
     def finish(record: Record) -> None:

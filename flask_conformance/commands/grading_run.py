@@ -178,8 +178,10 @@ def failed_record(
     return Record.of(submission.name, result, status, seconds, graded_with=graded_with)
 
 
-def warm_up() -> None:
-    """Import what every grading child needs once, here, so that each fork starts warm."""
+def warm_up(examples: int = 1) -> None:
+    """Import what every grading child needs once, here, so that each fork starts warm. ``examples``: the
+    batch's, so that Hypothesis has built here the caches its draws use (the constants a string may be
+    drawn from, for each alphabet and size: a twentieth of a grading process, computed in every one)."""
     from ..pytest_plugin import plugin  # noqa: F401
     from ..sandbox import sandbox  # noqa: F401
     from ..targets import failure_text, targets  # noqa: F401
@@ -197,7 +199,7 @@ def warm_up() -> None:
         "not browser",
         "--in-process",
         "--examples",
-        "1",
+        str(examples),
         "--target",
         "reference_app.lesson.app:app",
     ]
