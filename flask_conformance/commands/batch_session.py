@@ -52,7 +52,7 @@ class BatchSession:
         self.terminal = terminal  # the batch's own standard output, for its progress
         self.submission: Submission | None = None  # set in a grading process alone
         self.started = 0.0
-        self.interrupted: BaseException | None = None
+        self.raised: BaseException | None = None
         self.uncollected = False
         self.collector = ResultsCollector(options.profile, Rubric(), "")  # the session's own, once configured
 
@@ -75,10 +75,10 @@ class BatchSession:
                     return None  # pytest's own loop runs the collected checks, in this grading process alone
                 with contextlib.redirect_stdout(self.terminal):
                     self.finish(record)
-        except BaseException as error:  # Ctrl-C: pytest would swallow it; the batch raises it once pytest is done
-            self.interrupted = error
+        except BaseException as error:  # Ctrl-C, or the gradebook unwritable: pytest would swallow it, so
+            self.raised = error  # the batch raises it once pytest is done
         finally:
-            graded.close()  # in the batch, after Ctrl-C: its grading processes killed
+            graded.close()  # in the batch, after an error: its grading processes killed
         return True
 
     def begin(self, config: pytest.Config, submission: Submission) -> None:  # pragma: no cover - forked
@@ -154,8 +154,8 @@ def grade_in_one_session(
         finally:
             if os.getpid() != batch:  # a grading process that left pytest without exiting: never the batch's code
                 os._exit(1)
-    if session.interrupted is not None:
-        raise session.interrupted
+    if session.raised is not None:
+        raise session.raised
     if code == pytest.ExitCode.INTERRUPTED and not session.uncollected:  # Ctrl-C before the first fork
         raise KeyboardInterrupt
     for submission in pending:
