@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -125,3 +126,39 @@ def test_a_crash_of_pytest_itself_in_a_grading_process_costs_the_student_nothing
     results = json.loads((out / "ben" / "results.json").read_text())
     assert not [test for test in results["tests"] if test["status"] == "failed"], results["tests"]
     assert {name: row["score"] for name, row in rows.items() if name != "ben"} == {"ann": "83", "cas": "0", "dan": "73"}
+
+
+def test_an_error_of_the_batch_itself_is_raised_not_swallowed_by_pytest(a_class, tmp_path, monkeypatch):
+    """The batch's loop runs inside pytest, which would end the session quietly on an exception of the
+    batch's own (here, grades.csv cannot be written): it is raised once pytest is done, the grader says so
+    and exits 1, and no grading process is left running. Seen failing: with the error left to pytest, the
+    batch went on and exited 3, every submission "to regrade"."""
+    from flask_conformance.commands import batch
+
+    calls = []
+
+    def unwritable(out, records):  # once: a batch that swallowed it would write it fine at its end
+        calls.append(out)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(batch, "write_grades_csv", unwritable)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade", str(a_class), "--out", str(out), *FAST])
+    assert result.exit_code == 1, result.output
+    assert "the grader failed: OSError: [Errno 28] No space left on device" in result.output
+    assert grading_processes() == []
+
+
+def grading_processes():
+    """This process's children forked from it (their command line is its own): grading processes."""
+    own = Path("/proc/self/cmdline").read_bytes()
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            parent = next(line.split()[1] for line in status.read_text().splitlines() if line.startswith("PPid:"))
+            if parent == str(os.getpid()) and (status.parent / "cmdline").read_bytes() == own:
+                found.append(int(status.parent.name))
+        except (OSError, StopIteration):
+            continue
+    return found
