@@ -97,8 +97,9 @@ class BatchSession:
                 self.output.flush()
                 os.dup2(log.fileno(), self.output.fileno())
             self.output.write(f"flask-conformance: grading {submission.path}\n")
-            # The submission imports in its sandbox while this process opens the target with the spec it
-            # will be opened with (a folder's app may be one folder down), so that it adopts this sandbox.
+            # Its sandbox starts (the submission imports in it) while pytest sets up the first check, for the
+            # spec the target will be opened with (a folder's app may be one folder down), so that the
+            # target adopts it.
             spec = parse_target(str(submission.path))[1]
             if spec is not None:
                 options = self.options
