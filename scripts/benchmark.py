@@ -8,7 +8,8 @@ terms: the same checks (no browser), the same examples, the same isolation, as
 many processes at a time as the batch has jobs. (The batch starts its sandboxes
 warm where it can: the same sandbox, with Flask's import paid once.) Prints submissions per second
 for both, their ratio, the same two without isolation (what isolation costs), the peak memory of a grading
-worker, and the isolation both ran under.
+worker, where a submission's cost goes, the ceilings of any batch (the checks alone, timed for each of the
+class's submissions in this process), and the isolation both ran under.
 
     .venv/bin/python scripts/benchmark.py [--count 60] [--jobs 2] [--naive-sample N]
 """
@@ -159,16 +160,18 @@ class LoopTimer:
         self.seconds += time.process_time()
 
 
-def run_spec_here(examples: int, *selection: str, plugins: tuple[object, ...] = ()) -> None:
-    """The spec (or the ``selection`` of its files), no browser, run in this process against the lesson's
-    reference imported here: no sandbox, no interpreter started; its output thrown away."""
+def run_spec_here(
+    examples: int, *selection: str, plugins: tuple[object, ...] = (), target: str = "reference_app.lesson.app:app"
+) -> None:
+    """The spec (or the ``selection`` of its files), no browser, run in this process against ``target`` (the
+    lesson's reference) imported here: no sandbox, no interpreter started; its output thrown away."""
     import contextlib
 
     from flask_conformance.commands.grading_run import SPEC_RUN
 
     # SPEC_RUN: --assert=plain, so that a second run in this process has nothing to rewrite or warn of
     arguments = [*SPEC_RUN, "-m", "not browser", "--in-process", "--examples", str(examples)]
-    arguments += ["--target", "reference_app.lesson.app:app"]
+    arguments += ["--target", target]
     if selection:
         arguments = [str(ROOT / "spec_tests" / name) for name in selection] + arguments[1:]
     with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
@@ -184,6 +187,18 @@ def checks_alone_seconds(examples: int, runs: int = 3) -> float:
         run_spec_here(examples, plugins=(timer,))
         spent.append(timer.seconds)
     return min(spent[1:])
+
+
+def class_checks_seconds(submissions: list[Path], examples: int) -> float:
+    """The checks alone (``checks_alone_seconds``) for each of a class's submissions, imported here, on
+    average: a class fails checks, and a failed property shrinks its example, which the reference never pays."""
+    run_spec_here(examples)  # warm, as for the reference
+    spent = []
+    for submission in submissions:
+        timer = LoopTimer()
+        run_spec_here(examples, plugins=(timer,), target=str(submission))
+        spent.append(timer.seconds)
+    return sum(spent) / len(spent)
 
 
 def names_per_submission(examples: int) -> int:
@@ -224,6 +239,7 @@ def main() -> None:
         plain_naive_seconds = (
             naive(sample, arguments.jobs, arguments.examples, WITHOUT_ISOLATION) * len(submissions) / len(sample)
         )
+        class_checks = class_checks_seconds(submissions, arguments.examples)
     batch_rate = arguments.count / batch_seconds
     naive_rate = arguments.count / naive_seconds
     names = names_per_submission(arguments.examples)
@@ -261,18 +277,19 @@ def main() -> None:
     # nothing but that start and the checks as they cost in a warm process with no sandbox at all.
     checks = checks_alone_seconds(arguments.examples)
     print(f"  the checks alone:       {checks:7.2f} s  (pytest's test loop, warm, in-process, no sandbox: CPU s)")
+    print(f"    for this class:       {class_checks:7.2f} s  (the same for each submission, on average)")
     print(
-        f"ceiling, one sandbox a submission:     {naive_core_seconds / (start + checks):.2f}x"
-        "  (naive / (the batch's sandbox start + checks alone))"
+        f"ceiling, one sandbox a submission:     {naive_core_seconds / (start + class_checks):.2f}x"
+        "  (naive / (the batch's sandbox start + this class's checks alone))"
     )
-    print(f"ceiling, nothing but the checks:       {naive_core_seconds / checks:.2f}x  (naive / checks alone)")
+    print(f"ceiling, nothing but the checks:       {naive_core_seconds / class_checks:.2f}x  (naive / this class's)")
     # Isolation gives every submission a sandbox of its own (SECURITY.md): its start and the checks are the
-    # least any isolated batch pays, measured on the lesson's reference, which fails nothing (a class's
-    # failing checks also shrink their examples, which costs both ways more).
-    if start + checks > naive_core_seconds / 5:
+    # least any isolated batch pays for this class.
+    if start + class_checks > naive_core_seconds / 5:
         print(
-            f"5x with isolation:        out of reach here: a sandbox's start and the checks alone take "
-            f"{start + checks:.2f} core-s, more than the {naive_core_seconds / 5:.2f} that 5x allows"
+            f"5x with isolation:        out of reach here: a sandbox's start and this class's checks alone take "
+            f"{start + class_checks:.2f} core-s a submission, more than the {naive_core_seconds / 5:.2f} that 5x "
+            "allows"
         )
     from flask_conformance.sandbox.sandbox import expected_isolation
 
