@@ -23,11 +23,10 @@ import pytest
 
 from ..pytest_plugin.plugin import COLLECTOR, RUBRIC, SETTINGS
 from ..pytest_plugin.results_collector import ResultsCollector
-from ..reading.rubric import Rubric
 from .discovery import Submission
 from .grading_run import JOURNAL, BatchOptions, failed_record, finish_grading, spec_arguments
 from .pool import Forked, become_grading_process, fork_all, grader_error_exit
-from .records import Record, read_record, write_record
+from .records import Record, write_record
 
 
 class BatchSession:
@@ -54,13 +53,13 @@ class BatchSession:
         self.started = 0.0
         self.raised: BaseException | None = None
         self.uncollected = False
-        self.collector = ResultsCollector(options.profile, Rubric(), "")  # the session's own, once configured
+        self.finished: set[str] = set()  # the submissions whose record the batch has had
 
     @pytest.hookimpl(trylast=True)  # after the kit's plugin read the settings and the rubric
     def pytest_configure(self, config: pytest.Config) -> None:
         settings = config.stash[SETTINGS]
-        self.collector = ResultsCollector(settings.profile, config.stash[RUBRIC], settings.target or "")
-        config.pluginmanager.register(self.collector, COLLECTOR)  # it sees the collection, for every grading process
+        collector = ResultsCollector(settings.profile, config.stash[RUBRIC], settings.target or "")
+        config.pluginmanager.register(collector, COLLECTOR)  # it sees the collection, for every grading process
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
@@ -73,6 +72,7 @@ class BatchSession:
                 if isinstance(record, Forked):
                     self.begin(session.config, record.submission)
                     return None  # pytest's own loop runs the collected checks, in this grading process alone
+                self.finished.add(record.name)
                 with contextlib.redirect_stdout(self.terminal):
                     self.finish(record)
         except BaseException as error:  # Ctrl-C, or the gradebook unwritable: pytest would swallow it, so
@@ -110,7 +110,7 @@ class BatchSession:
             config.stash[SETTINGS] = replace(
                 config.stash[SETTINGS], target=str(submission.path), results=results, artifacts=folder
             )
-            self.collector.begin(str(submission.path), folder / JOURNAL)
+            _collector(config).begin(str(submission.path), folder / JOURNAL)
         except BaseException as error:
             grader_error_exit(self.out, submission, error)
 
@@ -124,7 +124,7 @@ class BatchSession:
         try:  # pragma: no cover - forked
             from ..sandbox.sandbox import close_prelaunched
 
-            record = finish_grading(submission, self.out, self.collector.result(), time.monotonic() - self.started)
+            record = finish_grading(submission, self.out, _collector(config).result(), time.monotonic() - self.started)
             write_record(self.out, replace(record, graded_with=self.graded_with))
             close_prelaunched()
             with contextlib.suppress(OSError, ValueError):
@@ -132,6 +132,13 @@ class BatchSession:
         except BaseException as error:  # pragma: no cover - forked
             grader_error_exit(self.out, submission, error)
         os._exit(0)  # pragma: no cover - forked
+
+
+def _collector(config: pytest.Config) -> ResultsCollector:
+    """The results collector the batch's session registered (``BatchSession.pytest_configure``)."""
+    collector = config.pluginmanager.get_plugin(COLLECTOR)
+    assert isinstance(collector, ResultsCollector)
+    return collector
 
 
 def grade_in_one_session(
@@ -160,7 +167,7 @@ def grade_in_one_session(
     if code == pytest.ExitCode.INTERRUPTED and not session.uncollected:  # Ctrl-C before the first fork
         raise KeyboardInterrupt
     for submission in pending:
-        if read_record(out, submission.name) is None:
+        if submission.name not in session.finished:
             reason = f"grader-error: the grader's pytest session ended before grading it (pytest exit code {code})"
             record = failed_record(submission, out, options, reason, 0.0, graded_with, grader_fault=True)
             write_record(out, record)
