@@ -127,10 +127,8 @@ def load_app(spec: AppSpec, restore: bool = True) -> tuple[Callable[..., Any], s
 
 
 def _import_module(name: str, folder: Path, where: str) -> Any:
-    """Import the module or package ``name``, ``folder`` first on ``sys.path``; ``where`` names it in errors.
-    The folder goes on the path absolute: a relative one would name another folder once the loader changed
-    into the submission's."""
-    sys.path.insert(0, str(folder.resolve()))
+    """Import the module or package ``name``, ``folder`` first on ``sys.path``; ``where`` names it in errors."""
+    sys.path.insert(0, str(folder))
     return _guarded(where, lambda: importlib.import_module(name))
 
 
@@ -315,7 +313,8 @@ def _from_attribute(module: Any, attribute: str, where: str) -> Callable[..., An
 
 
 def _load_folder(folder: Path) -> tuple[Callable[..., Any], str]:
-    folder = folder.resolve()  # before any change of directory makes a relative one name another folder
+    # Absolute, before the change into it below: a relative folder put on sys.path would name another one.
+    folder = folder.resolve()
     candidates = folder_candidates(folder)
     if not candidates:
         package = flask_package(folder)
