@@ -190,9 +190,9 @@ def checks_alone_seconds(examples: int, runs: int = 3) -> float:
 
 
 def class_checks_seconds(submissions: list[Path], examples: int) -> float:
-    """The checks alone (``checks_alone_seconds``) for each of a class's submissions, imported here, on
-    average: a class fails checks, and a failed property shrinks its example, which the reference never pays."""
-    run_spec_here(examples)  # warm, as for the reference
+    """The checks alone (``checks_alone_seconds``, which warms this process first) for each of a class's
+    submissions, imported here, on average: what this class costs, not the reference, which fails nothing
+    (a failed property shrinks its example) and always loads (an unloadable submission costs next to nothing)."""
     spent = []
     for submission in submissions:
         timer = LoopTimer()
@@ -239,6 +239,7 @@ def main() -> None:
         plain_naive_seconds = (
             naive(sample, arguments.jobs, arguments.examples, WITHOUT_ISOLATION) * len(submissions) / len(sample)
         )
+        checks = checks_alone_seconds(arguments.examples)
         class_checks = class_checks_seconds(submissions, arguments.examples)
     batch_rate = arguments.count / batch_seconds
     naive_rate = arguments.count / naive_seconds
@@ -275,7 +276,6 @@ def main() -> None:
     print(f"  the checks and the rest:{batch_core_seconds - start:7.2f} s  (the naive way pays them too)")
     # The ceiling of any batch that starts a sandbox per submission as this one does: even one that paid
     # nothing but that start and the checks as they cost in a warm process with no sandbox at all.
-    checks = checks_alone_seconds(arguments.examples)
     print(f"  the checks alone:       {checks:7.2f} s  (pytest's test loop, warm, in-process, no sandbox: CPU s)")
     print(f"    for this class:       {class_checks:7.2f} s  (the same for each submission, on average)")
     print(
