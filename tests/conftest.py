@@ -189,6 +189,17 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+def processes() -> Iterator[Path]:
+    """The /proc folder of every process of the machine (zombies too; one may be gone by the time it is read)."""
+    return (entry for entry in Path("/proc").iterdir() if entry.name.isdigit())
+
+
+def process_stat(process: Path) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses): the
+    state first ("Z": exited, not yet reaped), then the parent's pid."""
+    return (process / "stat").read_text().rsplit(")", 1)[1].split()
+
+
 @pytest.fixture
 def small_class(tmp_path: Path) -> Path:
     """A class of three: a correct folder (ann), one wrong file (ben), one that does not compile (cas)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, process_stat, processes
 from flask_conformance.commands import batch_session
 from flask_conformance.commands.cli import GRADER_ERROR_EXIT, main
 from flask_conformance.pytest_plugin.results_collector import ResultsCollector
@@ -154,11 +154,10 @@ def grading_processes():
     """This process's children forked from it (their command line is its own): grading processes."""
     own = Path("/proc/self/cmdline").read_bytes()
     found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
+    for entry in processes():
         try:
-            parent = next(line.split()[1] for line in status.read_text().splitlines() if line.startswith("PPid:"))
-            if parent == str(os.getpid()) and (status.parent / "cmdline").read_bytes() == own:
-                found.append(int(status.parent.name))
-        except (OSError, StopIteration):
+            if process_stat(entry)[1] == str(os.getpid()) and (entry / "cmdline").read_bytes() == own:
+                found.append(int(entry.name))
+        except OSError:
             continue
     return found

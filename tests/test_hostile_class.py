@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IMPLEMENTATIONS, ROOT, nested_folders
+from conftest import IMPLEMENTATIONS, ROOT, nested_folders, process_stat, processes
 from flask_conformance.commands.batch import run_batch
 from flask_conformance.commands.grading_run import BatchOptions
 from flask_conformance.data.curl import HEADER_SHOWN
@@ -106,20 +106,19 @@ def _stray_processes() -> list[str]:
     """Processes of sandbox uids that no live grade owns (zombies aside), and zygotes (or the bridges they
     forked) of batches that are over, each with its command line."""
     pool = range(FIRST_UID, FIRST_UID + POOL_SIZE)
-    processes = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")[:300].decode(errors="replace")
-                if _zombie(entry):
-                    continue
-                if entry.stat().st_uid in pool and not _in_a_live_grade(entry):
-                    processes.append(f"{entry.name}: {command} in {sorted(_creators(entry))}")
-                elif _zygote_of_a_batch_that_is_over(command):
-                    processes.append(f"{entry.name}: {command}")
-            except OSError:
-                pass
-    return processes
+    strays = []
+    for entry in processes():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")[:300].decode(errors="replace")
+            if process_stat(entry)[0] == "Z":  # exited, not yet reaped: it holds nothing, its cgroup is gone
+                continue
+            if entry.stat().st_uid in pool and not _in_a_live_grade(entry):
+                strays.append(f"{entry.name}: {command} in {sorted(_creators(entry))}")
+            elif _zygote_of_a_batch_that_is_over(command):
+                strays.append(f"{entry.name}: {command}")
+        except OSError:
+            pass
+    return strays
 
 
 def _zygote_of_a_batch_that_is_over(command: str) -> bool:
@@ -133,11 +132,6 @@ def _creators(process: Path) -> set[int]:
     groups = [line.rsplit("/", 1)[-1] for line in (process / "cgroup").read_text().splitlines()]
     names = [name[len(cgroups.PREFIX) :] for name in groups if name.startswith(cgroups.PREFIX)]
     return {int(name.split("-", 1)[0]) for name in names}
-
-
-def _zombie(process: Path) -> bool:
-    """An exited process its parent has not yet reaped: it holds nothing, and its cgroup is already gone."""
-    return _stat(process)[0] == "Z"
 
 
 def _in_a_live_grade(process: Path) -> bool:
@@ -158,12 +152,7 @@ def _sandboxes_started_by(grader: int) -> list[str]:
 
 
 def _parent(pid: int) -> int:
-    return int(_stat(Path(f"/proc/{pid}"))[1])
-
-
-def _stat(process: Path) -> list[str]:
-    """The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses)."""
-    return (process / "stat").read_text().rsplit(")", 1)[1].split()
+    return int(process_stat(Path(f"/proc/{pid}"))[1])
 
 
 def _failed(out: Path, name: str) -> set[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IMPLEMENTATIONS
+from conftest import IMPLEMENTATIONS, process_stat, processes
 from flask_conformance.commands.batch import run_batch
 from flask_conformance.commands.grading_run import BatchOptions
 from flask_conformance.data.exchange import Request
@@ -94,15 +94,14 @@ def test_a_batch_graded_warm_grades_exactly_as_a_cold_one(tmp_path, monkeypatch)
 def _zygote_processes(creator: int) -> list[int]:
     """The zygote a process started, and the bridges it forked: their command line names its folder."""
     found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes()
-                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if b"zygote_child" in command and f"{cgroups.PREFIX}{creator}-zygote-".encode() in command and state != "Z":
-                found.append(int(entry.name))
+    for entry in processes():
+        try:
+            command = (entry / "cmdline").read_bytes()
+            state = process_stat(entry)[0]
+        except OSError:
+            continue
+        if b"zygote_child" in command and f"{cgroups.PREFIX}{creator}-zygote-".encode() in command and state != "Z":
+            found.append(int(entry.name))
     return found
 
 
